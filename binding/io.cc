@@ -1,0 +1,315 @@
+// Bytes between memory and files: memory-mapped reads, CRC-32, and writes that go straight from tensor memory to
+// the file (no whole-file buffer), atomically when asked. Async twins run on libuv's thread pool.
+//
+// The zip and pickle layouts are decided in TypeScript; this file only moves bytes.
+#include <ATen/ATen.h>
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include <atomic>
+#include <cerrno>
+#include <climits>
+#include <cstring>
+#include <memory>
+#include <string>
+
+#include "args.h"
+#include "tensor.h"
+
+namespace tn {
+namespace {
+
+// An OS failure as a JS error with Node's conventions (.code = 'ENOENT', .errno, .syscall, .path).
+struct OsError : std::exception {
+  int err;
+  std::string syscall, path, msg;
+  OsError(int e, std::string sc, std::string p) : err(e), syscall(std::move(sc)), path(std::move(p)) {
+    msg = std::string(strerrorname_np(e) ? strerrorname_np(e) : "EIO") + ": " + std::strerror(e) + ", " + syscall +
+          " '" + path + "'";
+  }
+  const char* what() const noexcept override { return msg.c_str(); }
+};
+
+Napi::Error ToJs(Napi::Env env, const OsError& e) {
+  Napi::Error err = Napi::Error::New(env, e.msg);
+  err.Set("code", strerrorname_np(e.err) ? strerrorname_np(e.err) : "EIO");
+  err.Set("errno", Napi::Number::New(env, -e.err));
+  err.Set("syscall", e.syscall);
+  err.Set("path", e.path);
+  return err;
+}
+
+// ---- mapping
+// ---------------------------------------------------------------------------------------------------------
+
+// mapFile(path) → Buffer over a private (copy-on-write) mapping of the whole file: tensors loaded from it view the
+// pages, and writing to such a tensor never changes the file.
+Napi::Value MapFile(const Args& a) {
+  std::string path = a.str(0);
+  try {
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) throw OsError(errno, "open", path);
+    struct stat st;
+    if (::fstat(fd, &st) != 0) {
+      int e = errno;
+      ::close(fd);
+      throw OsError(e, "fstat", path);
+    }
+    if (S_ISDIR(st.st_mode)) {
+      ::close(fd);
+      throw OsError(EISDIR, "open", path);
+    }
+    size_t len = static_cast<size_t>(st.st_size);
+    if (len == 0) {
+      ::close(fd);
+      return Napi::Buffer<uint8_t>::New(a.env(), 0);
+    }
+    void* p = ::mmap(nullptr, len, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+    int e = errno;
+    ::close(fd);
+    if (p == MAP_FAILED) throw OsError(e, "mmap", path);
+    return Napi::Buffer<uint8_t>::New(
+        a.env(), static_cast<uint8_t*>(p), len,
+        [](Napi::Env, uint8_t* data, size_t* n) {
+          ::munmap(data, *n);
+          delete n;
+        },
+        new size_t(len));
+  } catch (const OsError& e) {
+    throw ToJs(a.env(), e);
+  }
+}
+
+// ---- segments
+// ---------------------------------------------------------------------------------------------------------
+
+// A list of byte ranges gathered on the JS thread: Buffers / TypedArrays, or tensor handles (their contiguous bytes;
+// a CUDA tensor is copied to the host once). The list owns what keeps the memory alive until the work is done.
+struct Segments {
+  std::vector<iovec> iov;
+  std::vector<at::Tensor> tensors;
+  std::vector<Napi::ObjectReference> refs;
+
+  Segments(const Args& a, size_t i, bool keepRefs) {
+    if (i >= a.size() || !a[i].IsArray())
+      throw ArgError("argument " + std::to_string(i) + ": expected an array of segments");
+    Napi::Array arr = a[i].As<Napi::Array>();
+    iov.reserve(arr.Length());
+    for (uint32_t k = 0; k < arr.Length(); k++) {
+      Napi::Value v = arr.Get(k);
+      if (v.IsTypedArray()) {
+        auto ta = v.As<Napi::TypedArray>();
+        uint8_t* base = static_cast<uint8_t*>(ta.ArrayBuffer().Data()) + ta.ByteOffset();
+        iov.push_back({base, ta.ByteLength()});
+        if (keepRefs) refs.push_back(Napi::Persistent(v.As<Napi::Object>()));
+      } else if (TensorWrap* w = TensorWrap::FromValue(a.env(), v)) {
+        at::Tensor t = w->get();
+        if (!t.device().is_cpu()) t = t.cpu();
+        t = t.contiguous();
+        iov.push_back({t.data_ptr(), t.nbytes()});
+        tensors.push_back(std::move(t));
+      } else {
+        throw ArgError("segment " + std::to_string(k) + " is neither a Buffer nor a tensor handle");
+      }
+    }
+  }
+};
+
+uint32_t Crc(uint32_t crc, const iovec& v) {
+  // zlib's crc32 takes a uInt length: feed it in 1 GiB pieces.
+  auto* p = static_cast<const Bytef*>(v.iov_base);
+  size_t n = v.iov_len;
+  while (n > 0) {
+    uInt chunk = static_cast<uInt>(std::min<size_t>(n, 1u << 30));
+    crc = static_cast<uint32_t>(::crc32(crc, p, chunk));
+    p += chunk;
+    n -= chunk;
+  }
+  return crc;
+}
+
+// crc32(segments) → number[]: the CRC-32 of each segment.
+Napi::Value Crc32(const Args& a) {
+  Segments s(a, 0, false);
+  Napi::Array out = Napi::Array::New(a.env(), s.iov.size());
+  for (size_t k = 0; k < s.iov.size(); k++)
+    out.Set(static_cast<uint32_t>(k), Napi::Number::New(a.env(), Crc(0, s.iov[k])));
+  return out;
+}
+
+// ---- writing
+// ------------------------------------------------------------------------------------------------------------
+
+void WriteAll(int fd, std::vector<iovec> iov, const std::string& path) {
+  size_t first = 0;
+  while (first < iov.size()) {
+    int count = static_cast<int>(std::min<size_t>(iov.size() - first, IOV_MAX));
+    ssize_t n = ::writev(fd, &iov[first], count);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      throw OsError(errno, "write", path);
+    }
+    size_t left = static_cast<size_t>(n);
+    while (first < iov.size() && left >= iov[first].iov_len) left -= iov[first++].iov_len;
+    if (left > 0) {
+      iov[first].iov_base = static_cast<uint8_t*>(iov[first].iov_base) + left;
+      iov[first].iov_len -= left;
+    }
+    while (first < iov.size() && iov[first].iov_len == 0) first++;
+  }
+}
+
+std::string DirOf(const std::string& path) {
+  auto slash = path.rfind('/');
+  if (slash == std::string::npos) return ".";
+  if (slash == 0) return "/";
+  return path.substr(0, slash);
+}
+
+std::atomic<uint64_t> gTmpCounter{0};
+
+// Writes the segments to path. Atomic: a temporary file beside the target, fsync, rename over it, fsync the folder,
+// so that the path holds the old or the new file whatever happens, never a torn one.
+void WriteFileImpl(const std::string& path, const std::vector<iovec>& iov, bool atomic, bool sync) {
+  if (!atomic) {
+    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+    if (fd < 0) throw OsError(errno, "open", path);
+    try {
+      WriteAll(fd, iov, path);
+      if (sync && ::fsync(fd) != 0) throw OsError(errno, "fsync", path);
+    } catch (...) {
+      ::close(fd);
+      throw;
+    }
+    if (::close(fd) != 0) throw OsError(errno, "close", path);
+    return;
+  }
+  std::string dir = DirOf(path);
+  std::string base = path.substr(path.rfind('/') == std::string::npos ? 0 : path.rfind('/') + 1);
+  std::string tmp = (dir == "." && path.find('/') == std::string::npos ? std::string() : dir + "/") + "." + base +
+                    ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(gTmpCounter++);
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+  if (fd < 0) throw OsError(errno, "open", tmp);
+  try {
+    // Keep the mode of the file being replaced, as writing over it in place would.
+    struct stat st;
+    if (::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode)) ::fchmod(fd, st.st_mode & 07777);
+    WriteAll(fd, iov, tmp);
+    if (sync && ::fsync(fd) != 0) throw OsError(errno, "fsync", tmp);
+    if (::close(fd) != 0) {
+      fd = -1;
+      throw OsError(errno, "close", tmp);
+    }
+    fd = -1;
+    if (::rename(tmp.c_str(), path.c_str()) != 0) throw OsError(errno, "rename", path);
+  } catch (...) {
+    if (fd >= 0) ::close(fd);
+    ::unlink(tmp.c_str());
+    throw;
+  }
+  if (sync) {
+    int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd >= 0) {
+      ::fsync(dfd);
+      ::close(dfd);
+    }
+  }
+}
+
+// writeFile(path, segments, atomic, fsync)
+Napi::Value WriteFile(const Args& a) {
+  std::string path = a.str(0);
+  Segments s(a, 1, false);
+  try {
+    WriteFileImpl(path, s.iov, a.flag(2), a.flag(3));
+  } catch (const OsError& e) {
+    throw ToJs(a.env(), e);
+  }
+  return a.env().Undefined();
+}
+
+// The async twins: the segments are gathered (and pinned) on the JS thread, the work runs on the thread pool.
+class IoWorker : public Napi::AsyncWorker {
+ public:
+  enum class Kind { Write, Crc };
+  IoWorker(Napi::Env env, Kind kind, std::unique_ptr<Segments> segs, std::string path, bool atomic, bool sync)
+      : Napi::AsyncWorker(env),
+        deferred_(Napi::Promise::Deferred::New(env)),
+        kind_(kind),
+        segs_(std::move(segs)),
+        path_(std::move(path)),
+        atomic_(atomic),
+        sync_(sync) {}
+  Napi::Promise Promise() { return deferred_.Promise(); }
+
+  void Execute() override {
+    try {
+      if (kind_ == Kind::Write) {
+        WriteFileImpl(path_, segs_->iov, atomic_, sync_);
+      } else {
+        for (const auto& v : segs_->iov) crcs_.push_back(Crc(0, v));
+      }
+    } catch (const OsError& e) {
+      os_ = std::make_unique<OsError>(e);
+      SetError(e.msg);
+    } catch (const std::exception& e) {
+      SetError(e.what());
+    }
+  }
+  void OnOK() override {
+    Napi::Env env = Env();
+    if (kind_ == Kind::Write) {
+      deferred_.Resolve(env.Undefined());
+    } else {
+      Napi::Array out = Napi::Array::New(env, crcs_.size());
+      for (size_t k = 0; k < crcs_.size(); k++) out.Set(static_cast<uint32_t>(k), Napi::Number::New(env, crcs_[k]));
+      deferred_.Resolve(out);
+    }
+  }
+  void OnError(const Napi::Error& e) override { deferred_.Reject(os_ ? ToJs(Env(), *os_).Value() : e.Value()); }
+
+ private:
+  Napi::Promise::Deferred deferred_;
+  Kind kind_;
+  std::unique_ptr<Segments> segs_;
+  std::string path_;
+  bool atomic_, sync_;
+  std::vector<uint32_t> crcs_;
+  std::unique_ptr<OsError> os_;
+};
+
+Napi::Value WriteFileAsync(const Args& a) {
+  std::string path = a.str(0);
+  auto segs = std::make_unique<Segments>(a, 1, true);
+  auto* w = new IoWorker(a.env(), IoWorker::Kind::Write, std::move(segs), path, a.flag(2), a.flag(3));
+  Napi::Promise p = w->Promise();
+  w->Queue();
+  return p;
+}
+
+Napi::Value Crc32Async(const Args& a) {
+  auto segs = std::make_unique<Segments>(a, 0, true);
+  auto* w = new IoWorker(a.env(), IoWorker::Kind::Crc, std::move(segs), "", false, false);
+  Napi::Promise p = w->Promise();
+  w->Queue();
+  return p;
+}
+
+}  // namespace
+
+void RegisterIo(Napi::Env env, Napi::Object e) {
+  const std::pair<const char*, NativeFn> fns[] = {
+      {"mapFile", MapFile},
+      {"crc32", Crc32},
+      {"crc32Async", Crc32Async},
+      {"writeFile", WriteFile},
+      {"writeFileAsync", WriteFileAsync},
+  };
+  for (const auto& [name, fn] : fns) Def(env, e, name, fn);
+}
+
+}  // namespace tn

@@ -1,0 +1,104 @@
+// The functional neural-network ops behind torch.nn.functional, each the ATen op Python's F.* calls.
+#include <ATen/ATen.h>
+
+#include "args.h"
+#include "tensor.h"
+
+namespace tn {
+namespace {
+
+// conv2d(input, weight, bias | null, stride[], padding[], dilation[], groups)
+Napi::Value Conv2d(const Args& a) {
+  return a.ret(at::conv2d(a.tensor(0), a.tensor(1), a.optTensor(2), a.ints(3), a.ints(4), a.ints(5), a.i64(6)));
+}
+// conv1d(input, weight, bias | null, stride[], padding[], dilation[], groups)
+Napi::Value Conv1d(const Args& a) {
+  return a.ret(at::conv1d(a.tensor(0), a.tensor(1), a.optTensor(2), a.ints(3), a.ints(4), a.ints(5), a.i64(6)));
+}
+// linear(input, weight, bias | null)
+Napi::Value Linear(const Args& a) { return a.ret(at::linear(a.tensor(0), a.tensor(1), a.optTensor(2))); }
+Napi::Value Relu(const Args& a) { return a.ret(at::relu(a.tensor(0))); }
+Napi::Value ReluInplace(const Args& a) {
+  at::relu_(const_cast<at::Tensor&>(a.tensor(0)));
+  return a.self();
+}
+// leakyRelu(input, negativeSlope)
+Napi::Value LeakyRelu(const Args& a) { return a.ret(at::leaky_relu(a.tensor(0), a.scalar(1))); }
+Napi::Value Gelu(const Args& a) { return a.ret(at::gelu(a.tensor(0), a.isNullish(1) ? "none" : a.str(1))); }
+// maxPool2d(input, kernel[], stride[], padding[], dilation[], ceilMode)
+Napi::Value MaxPool2d(const Args& a) {
+  return a.ret(at::max_pool2d(a.tensor(0), a.ints(1), a.ints(2), a.ints(3), a.ints(4), a.flag(5)));
+}
+// avgPool2d(input, kernel[], stride[], padding[], ceilMode, countIncludePad, divisorOverride | null)
+Napi::Value AvgPool2d(const Args& a) {
+  return a.ret(at::avg_pool2d(a.tensor(0), a.ints(1), a.ints(2), a.ints(3), a.flag(4), a.flag(5), a.optI64(6)));
+}
+// adaptiveAvgPool2d(input, outputSize[])
+Napi::Value AdaptiveAvgPool2d(const Args& a) { return a.ret(at::adaptive_avg_pool2d(a.tensor(0), a.ints(1))); }
+// dropout(input, p, training) / dropout_(input, p, training)
+Napi::Value Dropout(const Args& a) { return a.ret(at::dropout(a.tensor(0), a.f64(1), a.flag(2))); }
+Napi::Value DropoutInplace(const Args& a) {
+  at::dropout_(const_cast<at::Tensor&>(a.tensor(0)), a.f64(1), a.flag(2));
+  return a.self();
+}
+// batchNorm(input, weight | null, bias | null, runningMean | null, runningVar | null, training, momentum, eps, cudnn)
+Napi::Value BatchNorm(const Args& a) {
+  return a.ret(at::batch_norm(a.tensor(0), a.optTensor(1), a.optTensor(2), a.optTensor(3), a.optTensor(4), a.flag(5),
+                              a.f64(6), a.f64(7), a.flag(8)));
+}
+// layerNorm(input, normalizedShape[], weight | null, bias | null, eps)
+Napi::Value LayerNorm(const Args& a) {
+  return a.ret(at::layer_norm(a.tensor(0), a.ints(1), a.optTensor(2), a.optTensor(3), a.f64(4)));
+}
+Napi::Value Softmax(const Args& a) { return a.ret(at::softmax(a.tensor(0), a.i64(1), a.optDtype(2))); }
+Napi::Value LogSoftmax(const Args& a) { return a.ret(at::log_softmax(a.tensor(0), a.i64(1), a.optDtype(2))); }
+// crossEntropy(input, target, weight | null, reduction (0 none, 1 mean, 2 sum), ignoreIndex, labelSmoothing)
+Napi::Value CrossEntropy(const Args& a) {
+  return a.ret(at::cross_entropy_loss(a.tensor(0), a.tensor(1), a.optTensor(2), a.i64(3), a.i64(4), a.f64(5)));
+}
+// nllLoss(input, target, weight | null, reduction, ignoreIndex): at::nll_loss_nd, as F.nll_loss
+Napi::Value NllLoss(const Args& a) {
+  return a.ret(at::nll_loss_nd(a.tensor(0), a.tensor(1), a.optTensor(2), a.i64(3), a.i64(4)));
+}
+// mseLoss(input, target, reduction)
+Napi::Value MseLoss(const Args& a) { return a.ret(at::mse_loss(a.tensor(0), a.tensor(1), a.i64(2))); }
+// binaryCrossEntropy(input, target, weight | null, reduction)
+Napi::Value BinaryCrossEntropy(const Args& a) {
+  return a.ret(at::binary_cross_entropy(a.tensor(0), a.tensor(1), a.optTensor(2), a.i64(3)));
+}
+// pad(input, pad[], mode, value | null): constant padding as F.pad
+Napi::Value ConstantPad(const Args& a) { return a.ret(at::constant_pad_nd(a.tensor(0), a.ints(1), a.scalar(2))); }
+// oneHot(tensor, numClasses)
+Napi::Value OneHot(const Args& a) { return a.ret(at::one_hot(a.tensor(0), a.i64(1))); }
+
+}  // namespace
+
+void RegisterNn(Napi::Env env, Napi::Object e) {
+  const std::pair<const char*, NativeFn> fns[] = {
+      {"conv2d", Conv2d},
+      {"conv1d", Conv1d},
+      {"linear", Linear},
+      {"relu", Relu},
+      {"relu_", ReluInplace},
+      {"leakyRelu", LeakyRelu},
+      {"gelu", Gelu},
+      {"maxPool2d", MaxPool2d},
+      {"avgPool2d", AvgPool2d},
+      {"adaptiveAvgPool2d", AdaptiveAvgPool2d},
+      {"dropout", Dropout},
+      {"dropout_", DropoutInplace},
+      {"batchNorm", BatchNorm},
+      {"layerNorm", LayerNorm},
+      {"softmax", Softmax},
+      {"logSoftmax", LogSoftmax},
+      {"crossEntropy", CrossEntropy},
+      {"nllLoss", NllLoss},
+      {"mseLoss", MseLoss},
+      {"binaryCrossEntropy", BinaryCrossEntropy},
+      {"constantPad", ConstantPad},
+      {"oneHot", OneHot},
+  };
+  for (const auto& [name, fn] : fns) Def(env, e, name, fn);
+}
+
+}  // namespace tn

@@ -1,0 +1,154 @@
+// Process-wide state: random generators, grad mode, threads, CUDA and cuDNN settings, build facts, and libm.
+#include <ATen/ATen.h>
+#include <ATen/Parallel.h>
+#include <ATen/detail/CUDAHooksInterface.h>
+#include <torch/csrc/api/include/torch/version.h>
+
+#include <cmath>
+
+#include "args.h"
+#include "tensor.h"
+
+#ifndef TORCH_NODE_FLAVOUR
+#define TORCH_NODE_FLAVOUR "cpu"
+#endif
+
+namespace tn {
+namespace {
+
+// manualSeed(seed): every generator, as torch.manual_seed (CPU and, when present, each CUDA device).
+Napi::Value ManualSeed(const Args& a) {
+  uint64_t seed;
+  if (!a.isNullish(0) && a[0].IsBigInt()) {
+    bool lossless = false;
+    seed = a[0].As<Napi::BigInt>().Uint64Value(&lossless);
+  } else {
+    seed = static_cast<uint64_t>(a.i64(0));
+  }
+  at::manual_seed(seed);
+  return a.env().Undefined();
+}
+Napi::Value InitialSeed(const Args& a) {
+  auto gen = at::detail::getDefaultCPUGenerator();
+  return Napi::BigInt::New(a.env(), gen.current_seed());
+}
+// getRngState() → uint8 tensor / setRngState(tensor): the CPU generator's state, as torch.get_rng_state.
+Napi::Value GetRngState(const Args& a) {
+  auto gen = at::detail::getDefaultCPUGenerator();
+  std::lock_guard<std::mutex> lock(gen.mutex());
+  return a.ret(gen.get_state());
+}
+Napi::Value SetRngState(const Args& a) {
+  auto gen = at::detail::getDefaultCPUGenerator();
+  std::lock_guard<std::mutex> lock(gen.mutex());
+  gen.set_state(a.tensor(0));
+  return a.env().Undefined();
+}
+
+Napi::Value SetGradEnabled(const Args& a) {
+  at::GradMode::set_enabled(a.flag(0));
+  return a.env().Undefined();
+}
+Napi::Value IsGradEnabled(const Args& a) { return Napi::Boolean::New(a.env(), at::GradMode::is_enabled()); }
+
+Napi::Value SetNumThreads(const Args& a) {
+  at::set_num_threads(static_cast<int>(a.i64(0)));
+  return a.env().Undefined();
+}
+Napi::Value GetNumThreads(const Args& a) { return Napi::Number::New(a.env(), at::get_num_threads()); }
+
+Napi::Value CudaIsAvailable(const Args& a) { return Napi::Boolean::New(a.env(), at::detail::getCUDAHooks().hasCUDA()); }
+Napi::Value CudaDeviceCount(const Args& a) {
+  return Napi::Number::New(a.env(), at::detail::getCUDAHooks().hasCUDA() ? at::detail::getCUDAHooks().getNumGPUs() : 0);
+}
+// cudaSynchronize(device | null): waits for all kernels on the device (the current one when null).
+Napi::Value CudaSynchronize(const Args& a) {
+  if (!at::detail::getCUDAHooks().hasCUDA())
+    throw c10::Error({__func__, __FILE__, uint32_t(__LINE__)}, "Torch not compiled with CUDA enabled");
+  int64_t device = a.isNullish(0) ? at::detail::getCUDAHooks().current_device() : a.i64(0);
+  at::detail::getCUDAHooks().deviceSynchronize(device);
+  return a.env().Undefined();
+}
+Napi::Value SetCudnn(const Args& a) {
+  auto& ctx = at::globalContext();
+  std::string what = a.str(0);
+  bool on = a.flag(1);
+  if (what == "deterministic")
+    ctx.setDeterministicCuDNN(on);
+  else if (what == "benchmark")
+    ctx.setBenchmarkCuDNN(on);
+  else if (what == "enabled")
+    ctx.setUserEnabledCuDNN(on);
+  else
+    throw ArgError("unknown cudnn setting '" + what + "'");
+  return a.env().Undefined();
+}
+Napi::Value GetCudnn(const Args& a) {
+  auto& ctx = at::globalContext();
+  std::string what = a.str(0);
+  bool v = what == "deterministic" ? ctx.deterministicCuDNN()
+           : what == "benchmark"   ? ctx.benchmarkCuDNN()
+                                   : ctx.userEnabledCuDNN();
+  return Napi::Boolean::New(a.env(), v);
+}
+Napi::Value SetDeterministicAlgorithms(const Args& a) {
+  at::globalContext().setDeterministicAlgorithms(a.flag(0), false);
+  return a.env().Undefined();
+}
+
+// libm(name, x[, y]): C's libm, which CPython's math module uses. V8's Math.pow/cos/exp are not always the correctly
+// rounded glibc results, and optimizers and schedulers must compute their scalars exactly as Python does.
+Napi::Value Libm(const Args& a) {
+  std::string f = a.str(0);
+  double x = a.f64(1);
+  double r;
+  if (f == "pow")
+    r = std::pow(x, a.f64(2));
+  else if (f == "cos")
+    r = std::cos(x);
+  else if (f == "sin")
+    r = std::sin(x);
+  else if (f == "exp")
+    r = std::exp(x);
+  else if (f == "log")
+    r = std::log(x);
+  else if (f == "sqrt")
+    r = std::sqrt(x);
+  else if (f == "tan")
+    r = std::tan(x);
+  else
+    throw ArgError("unknown libm function '" + f + "'");
+  return Napi::Number::New(a.env(), r);
+}
+
+}  // namespace
+
+void RegisterRuntime(Napi::Env env, Napi::Object e) {
+  const std::pair<const char*, NativeFn> fns[] = {
+      {"manualSeed", ManualSeed},
+      {"initialSeed", InitialSeed},
+      {"getRngState", GetRngState},
+      {"setRngState", SetRngState},
+      {"setGradEnabled", SetGradEnabled},
+      {"isGradEnabled", IsGradEnabled},
+      {"setNumThreads", SetNumThreads},
+      {"getNumThreads", GetNumThreads},
+      {"cudaIsAvailable", CudaIsAvailable},
+      {"cudaDeviceCount", CudaDeviceCount},
+      {"cudaSynchronize", CudaSynchronize},
+      {"setCudnn", SetCudnn},
+      {"getCudnn", GetCudnn},
+      {"setDeterministicAlgorithms", SetDeterministicAlgorithms},
+      {"libm", Libm},
+  };
+  for (const auto& [name, fn] : fns) Def(env, e, name, fn);
+
+  Napi::Object build = Napi::Object::New(env);
+  build.Set("libtorchVersion", TORCH_VERSION);
+  build.Set("flavour", TORCH_NODE_FLAVOUR);
+  build.Set("cxx11Abi", Napi::Boolean::New(env, _GLIBCXX_USE_CXX11_ABI != 0));
+  build.Set("napiVersion", NAPI_VERSION);
+  e.Set("build", build);
+}
+
+}  // namespace tn

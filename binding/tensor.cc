@@ -1,0 +1,344 @@
+#include "tensor.h"
+
+#include <torch/csrc/autograd/function.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <cstring>
+#include <mutex>
+#include <thread>
+
+#include "args.h"
+
+namespace tn {
+
+AddonData& Data(Napi::Env env) { return *env.GetInstanceData<AddonData>(); }
+
+// ---- handles -------------------------------------------------------------------------------------------------------
+
+void TensorWrap::Init(Napi::Env env, Napi::Object exports) {
+  Napi::Function ctor = DefineClass(env, "NativeTensor", {});
+  Data(env).tensorCtor = Napi::Persistent(ctor);
+  exports.Set("NativeTensor", ctor);
+}
+
+TensorWrap::TensorWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<TensorWrap>(info), env_(info.Env()) {}
+
+TensorWrap::~TensorWrap() { Dispose(); }
+
+static int64_t AccountedBytes(const at::Tensor& t) {
+  // What this handle keeps alive: its storage (views over-count, which only makes GC a little eager).
+  if (!t.defined() || !t.has_storage()) return 0;
+  return static_cast<int64_t>(t.storage().nbytes());
+}
+
+void TensorWrap::set(at::Tensor t) {
+  t_ = std::move(t);
+  accounted_ = AccountedBytes(t_);
+  if (accounted_ > 0) {
+    int64_t unused;
+    napi_adjust_external_memory(env_, accounted_, &unused);
+  }
+}
+
+void TensorWrap::Dispose() {
+  if (accounted_ > 0) {
+    int64_t unused;
+    napi_adjust_external_memory(env_, -accounted_, &unused);
+  }
+  accounted_ = 0;
+  t_ = at::Tensor();
+}
+
+const at::Tensor& TensorWrap::get() const {
+  if (!t_.defined()) throw ArgError("this tensor has been disposed");
+  return t_;
+}
+
+Napi::Object TensorWrap::Wrap(Napi::Env env, at::Tensor t) {
+  DrainReleases(env);
+  Napi::Object obj = Data(env).tensorCtor.New({});
+  Unwrap(obj)->set(std::move(t));
+  return obj;
+}
+
+TensorWrap* TensorWrap::FromValue(Napi::Env env, const Napi::Value& v) {
+  if (!v.IsObject()) return nullptr;
+  Napi::Object o = v.As<Napi::Object>();
+  if (!o.InstanceOf(Data(env).tensorCtor.Value())) return nullptr;
+  return Unwrap(o);
+}
+
+// ---- tensors over JS memory ----------------------------------------------------------------------------------------
+
+namespace {
+struct ExternalRef {
+  napi_env env;
+  napi_ref ref;
+  std::thread::id thread;
+};
+std::mutex gPendingMutex;
+std::vector<ExternalRef*> gPending;
+
+void ReleaseExternal(void* ctx) {
+  auto* r = static_cast<ExternalRef*>(ctx);
+  if (std::this_thread::get_id() == r->thread) {
+    napi_delete_reference(r->env, r->ref);
+    delete r;
+    return;
+  }
+  std::lock_guard<std::mutex> lock(gPendingMutex);
+  gPending.push_back(r);
+}
+}  // namespace
+
+void DrainReleases(napi_env env) {
+  std::vector<ExternalRef*> mine;
+  {
+    std::lock_guard<std::mutex> lock(gPendingMutex);
+    if (gPending.empty()) return;
+    auto split = std::partition(gPending.begin(), gPending.end(), [env](ExternalRef* r) { return r->env != env; });
+    mine.assign(split, gPending.end());
+    gPending.erase(split, gPending.end());
+  }
+  for (ExternalRef* r : mine) {
+    napi_delete_reference(r->env, r->ref);
+    delete r;
+  }
+}
+
+at::Tensor FromExternal(Napi::Env env, Napi::Object owner, void* data, size_t nbytes, at::ScalarType dtype) {
+  const size_t item = c10::elementSize(dtype);
+  if (nbytes % item != 0)
+    throw ArgError("byte length " + std::to_string(nbytes) + " is not a multiple of the element size of " +
+                   DtypeName(dtype));
+  const int64_t numel = static_cast<int64_t>(nbytes / item);
+  auto opts = at::TensorOptions().dtype(dtype);
+  // ATen's kernels expect elements aligned to their size; a misaligned region (legacy files have no padding) is
+  // copied once instead of being viewed.
+  if (reinterpret_cast<uintptr_t>(data) % item != 0) {
+    at::Tensor copy = at::empty({numel}, opts);
+    if (nbytes) std::memcpy(copy.data_ptr(), data, nbytes);
+    return copy;
+  }
+  auto* r = new ExternalRef{env, nullptr, std::this_thread::get_id()};
+  napi_status st = napi_create_reference(env, owner, 1, &r->ref);
+  if (st != napi_ok) {
+    delete r;
+    throw ArgError("could not reference the buffer");
+  }
+  c10::DataPtr ptr(data, r, &ReleaseExternal, at::Device(at::kCPU));
+  c10::Storage storage(c10::Storage::use_byte_size_t(), nbytes, std::move(ptr), nullptr, false);
+  return at::empty({0}, opts).set_(storage, 0, {numel}, {1});
+}
+
+// ---- functions ------------------------------------------------------------------------------------------------------
+
+namespace {
+
+// Data pointer and length of a Uint8Array / Buffer / any ArrayBufferView argument.
+std::pair<uint8_t*, size_t> ViewBytes(const Args& a, size_t i) {
+  if (i >= a.size() || !a[i].IsTypedArray())
+    throw ArgError("argument " + std::to_string(i) + ": expected a TypedArray");
+  auto v = a[i].As<Napi::TypedArray>();
+  auto* base = static_cast<uint8_t*>(v.ArrayBuffer().Data());
+  return {base + v.ByteOffset(), v.ByteLength()};
+}
+
+Napi::Value Int64ToJs(Napi::Env env, int64_t v) {
+  if (v > 9007199254740991LL || v < -9007199254740991LL) return Napi::BigInt::New(env, v);
+  return Napi::Number::New(env, static_cast<double>(v));
+}
+
+Napi::Value IntList(Napi::Env env, at::IntArrayRef xs) {
+  Napi::Array arr = Napi::Array::New(env, xs.size());
+  for (size_t k = 0; k < xs.size(); k++) arr.Set(static_cast<uint32_t>(k), Napi::Number::New(env, double(xs[k])));
+  return arr;
+}
+
+at::Tensor ToCpuContiguous(const at::Tensor& t) {
+  at::Tensor c = t.device().is_cpu() ? t : t.cpu();
+  return c.resolve_conj().resolve_neg().contiguous();
+}
+
+Napi::Value FromBytes(const Args& a) {
+  auto [ptr, len] = ViewBytes(a, 0);
+  at::ScalarType dtype = a.dtype(1);
+  std::vector<int64_t> shape = a.ints(2);
+  at::Tensor t = at::empty(shape, at::TensorOptions().dtype(dtype));
+  if (t.nbytes() != len)
+    throw ArgError("expected " + std::to_string(t.nbytes()) + " bytes for this shape and dtype, got " +
+                   std::to_string(len));
+  if (len) std::memcpy(t.data_ptr(), ptr, len);
+  return a.ret(t);
+}
+
+// fromExternal(view, dtype): a 1-D tensor over the view's bytes, zero-copy when aligned.
+Napi::Value FromExternalFn(const Args& a) {
+  auto [ptr, len] = ViewBytes(a, 0);
+  return a.ret(FromExternal(a.env(), a.object(0), ptr, len, a.dtype(1)));
+}
+
+// setStorage(base, dtype | null, offset, sizes, strides): a tensor over base's storage (a view sharing it).
+Napi::Value SetStorage(const Args& a) {
+  const at::Tensor& base = a.tensor(0);
+  auto opts = base.options().dtype(a.optDtype(1).value_or(base.scalar_type()));
+  at::Tensor t = at::empty({0}, opts);
+  t.set_(base.storage(), a.i64(2), a.ints(3), a.ints(4));
+  return a.ret(t);
+}
+
+Napi::Value Empty(const Args& a) { return a.ret(at::empty(a.ints(0), a.options(1, 2))); }
+Napi::Value Zeros(const Args& a) { return a.ret(at::zeros(a.ints(0), a.options(1, 2))); }
+Napi::Value Ones(const Args& a) { return a.ret(at::ones(a.ints(0), a.options(1, 2))); }
+Napi::Value Rand(const Args& a) { return a.ret(at::rand(a.ints(0), a.options(1, 2))); }
+Napi::Value Randn(const Args& a) { return a.ret(at::randn(a.ints(0), a.options(1, 2))); }
+// full(shape, value, dtype | null, device): a null dtype infers it from the value, as torch.full does.
+Napi::Value Full(const Args& a) {
+  auto opts = at::TensorOptions().device(a.device(3));
+  if (!a.isNullish(2)) opts = opts.dtype(a.dtype(2));
+  return a.ret(at::full(a.ints(0), a.scalar(1), opts));
+}
+// randint(low, high, shape, dtype | null, device): int64 by default, as PyTorch.
+Napi::Value Randint(const Args& a) {
+  auto opts = at::TensorOptions().dtype(a.optDtype(3).value_or(at::kLong)).device(a.device(4));
+  return a.ret(at::randint(a.i64(0), a.i64(1), a.ints(2), opts));
+}
+// arange(start, end, step, dtype | null, device): a null dtype infers int64 or float32 from the scalars.
+Napi::Value Arange(const Args& a) {
+  auto opts = at::TensorOptions().device(a.device(4));
+  if (!a.isNullish(3)) opts = opts.dtype(a.dtype(3));
+  return a.ret(at::arange(a.scalar(0), a.scalar(1), a.scalar(2), opts));
+}
+Napi::Value Linspace(const Args& a) { return a.ret(at::linspace(a.scalar(0), a.scalar(1), a.i64(2), a.options(3, 4))); }
+
+Napi::Value Dtype(const Args& a) { return Napi::String::New(a.env(), DtypeName(a.tensor(0).scalar_type())); }
+Napi::Value Shape(const Args& a) { return IntList(a.env(), a.tensor(0).sizes()); }
+Napi::Value Strides(const Args& a) { return IntList(a.env(), a.tensor(0).strides()); }
+Napi::Value StorageOffset(const Args& a) { return Napi::Number::New(a.env(), double(a.tensor(0).storage_offset())); }
+Napi::Value Device(const Args& a) { return Napi::String::New(a.env(), DeviceName(a.tensor(0).device())); }
+Napi::Value Numel(const Args& a) { return Napi::Number::New(a.env(), double(a.tensor(0).numel())); }
+Napi::Value Dim(const Args& a) { return Napi::Number::New(a.env(), double(a.tensor(0).dim())); }
+Napi::Value IsContiguous(const Args& a) { return Napi::Boolean::New(a.env(), a.tensor(0).is_contiguous()); }
+Napi::Value RequiresGrad(const Args& a) { return Napi::Boolean::New(a.env(), a.tensor(0).requires_grad()); }
+Napi::Value SetRequiresGrad(const Args& a) {
+  a.tensor(0).requires_grad_(a.flag(1));
+  return a.self();
+}
+Napi::Value IsLeaf(const Args& a) { return Napi::Boolean::New(a.env(), a.tensor(0).is_leaf()); }
+Napi::Value Grad(const Args& a) {
+  const at::Tensor& g = a.tensor(0).grad();
+  return g.defined() ? a.ret(g) : a.env().Null();
+}
+Napi::Value SetGrad(const Args& a) {
+  a.tensor(0).mutable_grad() = a.optTensor(1).value_or(at::Tensor());
+  return a.env().Undefined();
+}
+Napi::Value GradFn(const Args& a) {
+  const auto& fn = a.tensor(0).grad_fn();
+  if (!fn) return a.env().Null();
+  return Napi::String::New(a.env(), fn->name());
+}
+// Identity of the storage (its StorageImpl), to find tensors that share one when saving.
+Napi::Value StorageId(const Args& a) {
+  const at::Tensor& t = a.tensor(0);
+  if (!t.has_storage()) return a.env().Null();
+  return Napi::BigInt::New(a.env(),
+                           static_cast<uint64_t>(reinterpret_cast<uintptr_t>(t.storage().unsafeGetStorageImpl())));
+}
+Napi::Value StorageNbytes(const Args& a) { return Napi::Number::New(a.env(), double(a.tensor(0).storage().nbytes())); }
+// The whole storage as a 1-D uint8 tensor (what a checkpoint record holds).
+Napi::Value StorageBytes(const Args& a) {
+  const at::Tensor& t = a.tensor(0);
+  at::Tensor bytes = at::empty({0}, t.options().dtype(at::kByte));
+  bytes.set_(t.storage(), 0, {static_cast<int64_t>(t.storage().nbytes())}, {1});
+  return a.ret(bytes);
+}
+
+// Contiguous little-endian bytes (numpy's tobytes): a copy.
+Napi::Value ToBuffer(const Args& a) {
+  at::Tensor c = ToCpuContiguous(a.tensor(0));
+  return Napi::Buffer<uint8_t>::Copy(a.env(), static_cast<const uint8_t*>(c.data_ptr()), c.nbytes());
+}
+
+// A Buffer over the bytes of a contiguous CPU tensor, zero-copy; the Buffer keeps the tensor alive.
+Napi::Value BytesView(const Args& a) {
+  const at::Tensor& t = a.tensor(0);
+  if (!t.device().is_cpu() || !t.is_contiguous()) throw ArgError("bytesView needs a contiguous CPU tensor");
+  auto* keep = new at::Tensor(t);
+  return Napi::Buffer<uint8_t>::New(
+      a.env(), static_cast<uint8_t*>(t.data_ptr()), t.nbytes(), [](Napi::Env, uint8_t*, at::Tensor* k) { delete k; },
+      keep);
+}
+
+Napi::Value Item(const Args& a) {
+  const at::Tensor& t = a.tensor(0);
+  if (t.numel() != 1)
+    throw c10::Error({__func__, __FILE__, static_cast<uint32_t>(__LINE__)},
+                     "a Tensor with " + std::to_string(t.numel()) + " elements cannot be converted to Scalar");
+  at::Scalar s = t.item();
+  Napi::Env env = a.env();
+  if (s.isBoolean()) return Napi::Boolean::New(env, s.toBool());
+  if (s.isIntegral(false)) return Int64ToJs(env, s.toLong());
+  if (s.isComplex()) {
+    auto c = s.toComplexDouble();
+    Napi::Array arr = Napi::Array::New(env, 2);
+    arr.Set(0u, c.real());
+    arr.Set(1u, c.imag());
+    return arr;
+  }
+  return Napi::Number::New(env, s.toDouble());
+}
+
+Napi::Value Dispose(const Args& a) {
+  TensorWrap* w = TensorWrap::FromValue(a.env(), a[0]);
+  if (!w) throw ArgError("argument 0: expected a tensor handle");
+  w->Dispose();
+  return a.env().Undefined();
+}
+Napi::Value IsDisposed(const Args& a) {
+  TensorWrap* w = TensorWrap::FromValue(a.env(), a[0]);
+  if (!w) throw ArgError("argument 0: expected a tensor handle");
+  return Napi::Boolean::New(a.env(), w->disposed());
+}
+
+}  // namespace
+
+void RegisterTensorFunctions(Napi::Env env, Napi::Object exports) {
+  Def(env, exports, "fromBytes", FromBytes);
+  Def(env, exports, "fromExternal", FromExternalFn);
+  Def(env, exports, "setStorage", SetStorage);
+  Def(env, exports, "empty", Empty);
+  Def(env, exports, "zeros", Zeros);
+  Def(env, exports, "ones", Ones);
+  Def(env, exports, "full", Full);
+  Def(env, exports, "rand", Rand);
+  Def(env, exports, "randn", Randn);
+  Def(env, exports, "randint", Randint);
+  Def(env, exports, "arange", Arange);
+  Def(env, exports, "linspace", Linspace);
+  Def(env, exports, "dtype", Dtype);
+  Def(env, exports, "shape", Shape);
+  Def(env, exports, "strides", Strides);
+  Def(env, exports, "storageOffset", StorageOffset);
+  Def(env, exports, "device", Device);
+  Def(env, exports, "numel", Numel);
+  Def(env, exports, "dim", Dim);
+  Def(env, exports, "isContiguous", IsContiguous);
+  Def(env, exports, "requiresGrad", RequiresGrad);
+  Def(env, exports, "setRequiresGrad", SetRequiresGrad);
+  Def(env, exports, "isLeaf", IsLeaf);
+  Def(env, exports, "grad", Grad);
+  Def(env, exports, "setGrad", SetGrad);
+  Def(env, exports, "gradFn", GradFn);
+  Def(env, exports, "storageId", StorageId);
+  Def(env, exports, "storageNbytes", StorageNbytes);
+  Def(env, exports, "storageBytes", StorageBytes);
+  Def(env, exports, "toBuffer", ToBuffer);
+  Def(env, exports, "bytesView", BytesView);
+  Def(env, exports, "item", Item);
+  Def(env, exports, "dispose", Dispose);
+  Def(env, exports, "isDisposed", IsDisposed);
+}
+
+}  // namespace tn

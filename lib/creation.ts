@@ -1,0 +1,259 @@
+/**
+ * Making tensors: from JS values (torch.tensor), zero-copy over JS memory (torch.fromBuffer), and the factories
+ * (zeros, ones, full, rand, randn, randint, arange, linspace, empty), with PyTorch's dtype defaults.
+ */
+import { inspect } from 'util';
+import { DType, DTYPES, dtypeOfTypedArray, elementSize, toDtype } from './dtype';
+import { checkDevice, DeviceLike } from './device';
+import { TorchError, TorchTypeError } from './errors';
+import { native, NativeTensor, Scalar } from './native';
+import { NestedList, shapeArg, Tensor, wrap } from './tensor';
+
+export interface TensorOptions {
+  dtype?: DType | string;
+  device?: DeviceLike;
+  requiresGrad?: boolean;
+}
+
+function finish(h: NativeTensor, opts: TensorOptions): Tensor {
+  let t = wrap(h);
+  if (opts.device !== undefined) {
+    const dev = checkDevice(opts.device);
+    if (dev !== 'cpu') t = t.to({ device: dev });
+  }
+  if (opts.requiresGrad) t.requiresGrad_(true);
+  return t;
+}
+
+type Leaf = number | bigint | boolean;
+
+// Flattens nested arrays, checking that they are rectangular as PyTorch does.
+function flatten(data: NestedList | readonly NestedList[]): { shape: number[]; values: Leaf[] } {
+  const shape: number[] = [];
+  let probe: unknown = data;
+  while (Array.isArray(probe)) {
+    shape.push(probe.length);
+    probe = probe[0];
+  }
+  const values: Leaf[] = [];
+  const walk = (x: unknown, d: number): void => {
+    if (d === shape.length) {
+      if (Array.isArray(x))
+        throw new TorchTypeError('expected a sequence of equal-length sequences (ragged nested list)');
+      if (typeof x !== 'number' && typeof x !== 'bigint' && typeof x !== 'boolean') {
+        throw new TorchTypeError(
+          `Could not infer dtype of ${x === null ? 'null' : typeof x === 'object' ? inspect(x) : typeof x}`,
+        );
+      }
+      values.push(x);
+      return;
+    }
+    if (!Array.isArray(x) || x.length !== shape[d]) {
+      throw new TorchError(
+        `expected sequence of length ${shape[d]} at dim ${d} (got ${Array.isArray(x) ? x.length : 'a scalar'})`,
+        'ValueError',
+      );
+    }
+    for (const y of x) walk(y, d + 1);
+  };
+  walk(data, 0);
+  return { shape, values };
+}
+
+// PyTorch's inference: booleans → bool, all integers → int64, otherwise the default float dtype (float32).
+function inferDtype(values: Leaf[]): DType {
+  if (values.length === 0) return 'float32';
+  if (values.every((v) => typeof v === 'boolean')) return 'bool';
+  if (
+    values.every(
+      (v) => typeof v === 'bigint' || (typeof v === 'number' && Number.isInteger(v)) || typeof v === 'boolean',
+    )
+  ) {
+    return 'int64';
+  }
+  return 'float32';
+}
+
+// Encodes values as float64 / int64 / bool bytes; libtorch then casts to the target dtype as PyTorch does.
+function encode(values: Leaf[], dtype: DType): { bytes: Uint8Array; as: DType } {
+  const kind = DTYPES[dtype].kind;
+  if (kind === 'bool') return { bytes: Uint8Array.from(values, (v) => (v ? 1 : 0)), as: 'bool' };
+  if ((kind === 'int' || kind === 'quantized') && values.every((v) => typeof v !== 'number' || Number.isInteger(v))) {
+    const a = BigInt64Array.from(values, (v) => BigInt(typeof v === 'boolean' ? Number(v) : v));
+    return { bytes: new Uint8Array(a.buffer), as: 'int64' };
+  }
+  const a = Float64Array.from(values, (v) => Number(v));
+  return { bytes: new Uint8Array(a.buffer), as: 'float64' };
+}
+
+/**
+ * torch.tensor(data, { dtype, device, requiresGrad }): a new tensor (a copy) from a number, boolean, bigint, nested
+ * arrays of them, a typed array or a Buffer. Without a dtype: booleans → bool, integers → int64, other numbers →
+ * float32, typed arrays keep their element type (Buffer → uint8). float16/bfloat16 accept numbers (rounded as
+ * PyTorch rounds) or a Uint16Array of raw bit patterns.
+ */
+export function tensor(data: NestedList | ArrayBufferView | readonly NestedList[], opts: TensorOptions = {}): Tensor {
+  const dtype = opts.dtype === undefined ? undefined : toDtype(opts.dtype);
+  if (ArrayBuffer.isView(data)) {
+    const view = data as ArrayBufferView;
+    const bytes = new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
+    const own = dtypeOfTypedArray(view);
+    if (view instanceof Uint16Array && (dtype === 'float16' || dtype === 'bfloat16')) {
+      return finish(native.fromBytes(bytes, dtype, [view.length]), opts);
+    }
+    if (!own) throw new TorchTypeError(`cannot make a tensor from a ${view.constructor.name} without a matching dtype`);
+    const h = native.fromBytes(bytes, own, [bytes.byteLength / elementSize(own)]);
+    return finish(dtype && dtype !== own ? native.to(h, null, dtype) : h, opts);
+  }
+  const { shape, values } = flatten(data as NestedList);
+  const target = dtype ?? inferDtype(values);
+  const { bytes, as } = encode(values, target);
+  const h = native.fromBytes(bytes, as, shape);
+  return finish(as === target ? h : native.to(h, null, target), opts);
+}
+
+export interface FromBufferOptions {
+  dtype: DType | string;
+  shape?: number[];
+  /** in elements; contiguous strides by default */
+  strides?: number[];
+  /** in elements, from the start of the buffer */
+  offset?: number;
+}
+
+function contiguousStrides(shape: number[]): number[] {
+  const s = new Array<number>(shape.length);
+  let acc = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    s[i] = acc;
+    acc *= shape[i];
+  }
+  return s;
+}
+
+/** Checks that a view (sizes, strides, offset in elements) stays inside `available` elements. */
+export function checkExtent(shape: number[], strides: number[], offset: number, available: number): void {
+  if (shape.length !== strides.length) throw new TorchTypeError('shape and strides must have the same length');
+  if (!Number.isSafeInteger(offset) || offset < 0) throw new TorchTypeError(`invalid offset ${offset}`);
+  let last = offset;
+  let empty = false;
+  for (let i = 0; i < shape.length; i++) {
+    if (!Number.isSafeInteger(shape[i]) || shape[i] < 0) throw new TorchTypeError(`invalid size ${shape[i]}`);
+    if (!Number.isSafeInteger(strides[i]) || strides[i] < 0) throw new TorchTypeError(`invalid stride ${strides[i]}`);
+    if (shape[i] === 0) empty = true;
+    else last += (shape[i] - 1) * strides[i];
+  }
+  if (!empty && (!Number.isSafeInteger(last) || last >= available)) {
+    throw new TorchError(
+      `the view (sizes [${shape}], strides [${strides}], offset ${offset}) needs ${last + 1} elements but the buffer holds ${available}`,
+    );
+  }
+}
+
+/**
+ * torch.fromBuffer(buf, { dtype, shape, strides, offset }): a zero-copy tensor over JS memory (a Buffer, typed array
+ * or ArrayBuffer). Writes through either side are seen by the other; the tensor keeps the memory alive.
+ */
+export function fromBuffer(buf: ArrayBufferView | ArrayBuffer, opts: FromBufferOptions): Tensor {
+  const dtype = toDtype(opts.dtype);
+  const bytes =
+    buf instanceof ArrayBuffer ? new Uint8Array(buf) : new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+  const size = elementSize(dtype);
+  const available = Math.floor(bytes.byteLength / size);
+  const shape = opts.shape ?? [available - (opts.offset ?? 0)];
+  const strides = opts.strides ?? contiguousStrides(shape);
+  const offset = opts.offset ?? 0;
+  checkExtent(shape, strides, offset, available);
+  const base = native.fromExternal(bytes.subarray(0, available * size), dtype);
+  return wrap(native.setStorage(base, null, offset, shape, strides));
+}
+
+type Shape = number | number[];
+
+/** Splits factory arguments: sizes (an array or numbers), then an optional options object. */
+function sizesAndOptions(args: (Shape | TensorOptions | undefined)[]): [number[], TensorOptions] {
+  const last = args[args.length - 1];
+  const hasOpts = last !== undefined && typeof last === 'object' && !Array.isArray(last);
+  const opts = (hasOpts ? last : {}) as TensorOptions;
+  const sizes = (hasOpts ? args.slice(0, -1) : args).filter((a) => a !== undefined) as Shape[];
+  return [shapeArg(sizes), opts];
+}
+
+function dt(opts: TensorOptions): DType | null {
+  return opts.dtype === undefined ? null : toDtype(opts.dtype);
+}
+
+function dev(opts: TensorOptions): string | null {
+  return opts.device === undefined ? null : checkDevice(opts.device);
+}
+
+function made(h: NativeTensor, opts: TensorOptions): Tensor {
+  const t = wrap(h);
+  if (opts.requiresGrad) t.requiresGrad_(true);
+  return t;
+}
+
+/** zeros([2, 3]) or zeros(2, 3), with { dtype, device, requiresGrad } last. */
+export function zeros(...args: (Shape | TensorOptions)[]): Tensor {
+  const [s, o] = sizesAndOptions(args);
+  return made(native.zeros(s, dt(o), dev(o)), o);
+}
+export function ones(...args: (Shape | TensorOptions)[]): Tensor {
+  const [s, o] = sizesAndOptions(args);
+  return made(native.ones(s, dt(o), dev(o)), o);
+}
+/** Uninitialised memory, as torch.empty. */
+export function empty(...args: (Shape | TensorOptions)[]): Tensor {
+  const [s, o] = sizesAndOptions(args);
+  return made(native.empty(s, dt(o), dev(o)), o);
+}
+/** U[0, 1) from libtorch's generator: torch.manualSeed(s) then rand gives PyTorch's numbers. */
+export function rand(...args: (Shape | TensorOptions)[]): Tensor {
+  const [s, o] = sizesAndOptions(args);
+  return made(native.rand(s, dt(o), dev(o)), o);
+}
+export function randn(...args: (Shape | TensorOptions)[]): Tensor {
+  const [s, o] = sizesAndOptions(args);
+  return made(native.randn(s, dt(o), dev(o)), o);
+}
+/** full(shape, value, opts): the dtype follows the value when not given (bool, int64 or float32), as torch.full. */
+export function full(shape: number[], value: Scalar, opts: TensorOptions = {}): Tensor {
+  return made(native.full(shape, value, dt(opts), dev(opts)), opts);
+}
+/** randint(low, high, shape) or randint(high, shape): int64 by default. */
+export function randint(
+  low: number,
+  high: number | number[],
+  shape?: number[] | TensorOptions,
+  opts: TensorOptions = {},
+): Tensor {
+  if (Array.isArray(high)) return randint(0, low, high, (shape as TensorOptions) ?? {});
+  return made(native.randint(low, high, shape as number[], dt(opts), dev(opts)), opts);
+}
+/** randperm(n): a random permutation of 0..n-1 (int64). */
+export function randperm(n: number, opts: TensorOptions = {}): Tensor {
+  return made(native.randperm(n, dt(opts), dev(opts)), opts);
+}
+/** arange(end), arange(start, end[, step]), with options last; int64 when every bound is an integer. */
+export function arange(...args: (number | TensorOptions)[]): Tensor {
+  const last = args[args.length - 1];
+  const opts = (typeof last === 'object' ? args.pop() : {}) as TensorOptions;
+  const nums = args as number[];
+  const [start, end, step] = nums.length === 1 ? [0, nums[0], 1] : [nums[0], nums[1], nums[2] ?? 1];
+  return made(native.arange(start, end, step, dt(opts), dev(opts)), opts);
+}
+export function linspace(start: number, end: number, steps: number, opts: TensorOptions = {}): Tensor {
+  return made(native.linspace(start, end, steps, dt(opts), dev(opts)), opts);
+}
+export function zerosLike(t: Tensor, opts: TensorOptions = {}): Tensor {
+  return zeros(t.shape, { dtype: t.dtype, device: t.device, ...opts });
+}
+export function onesLike(t: Tensor, opts: TensorOptions = {}): Tensor {
+  return ones(t.shape, { dtype: t.dtype, device: t.device, ...opts });
+}
+export function emptyLike(t: Tensor, opts: TensorOptions = {}): Tensor {
+  return empty(t.shape, { dtype: t.dtype, device: t.device, ...opts });
+}
+export function fullLike(t: Tensor, value: Scalar, opts: TensorOptions = {}): Tensor {
+  return full(t.shape, value, { dtype: t.dtype, device: t.device, ...opts });
+}

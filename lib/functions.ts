@@ -1,0 +1,55 @@
+/**
+ * Free functions of the torch namespace that take several tensors (torch.cat, torch.stack, torch.where, …) or mirror a
+ * method (torch.matmul(a, b) is a.matmul(b)).
+ */
+import { native } from './native';
+import { operand, Tensor, TensorOrScalar, wrap } from './tensor';
+
+export function cat(tensors: Tensor[], dim = 0): Tensor {
+  return wrap(
+    native.cat(
+      tensors.map((t) => t._h),
+      dim,
+    ),
+  );
+}
+export function stack(tensors: Tensor[], dim = 0): Tensor {
+  return wrap(
+    native.stack(
+      tensors.map((t) => t._h),
+      dim,
+    ),
+  );
+}
+export function where(condition: Tensor, x: TensorOrScalar, y: TensorOrScalar): Tensor {
+  return wrap(native.where(condition._h, operand(x), operand(y)));
+}
+export function matmul(a: Tensor, b: Tensor): Tensor {
+  return a.matmul(b);
+}
+export function maximum(a: Tensor, b: Tensor): Tensor {
+  return a.maximum(b);
+}
+export function minimum(a: Tensor, b: Tensor): Tensor {
+  return a.minimum(b);
+}
+export function equal(a: Tensor, b: Tensor): boolean {
+  return a.equal(b);
+}
+export function allclose(
+  a: Tensor,
+  b: Tensor,
+  opts: { rtol?: number; atol?: number; equalNan?: boolean } = {},
+): boolean {
+  return a.allclose(b, opts);
+}
+export function outer(a: Tensor, b: Tensor): Tensor {
+  return wrap(native.outer(a._h, b._h));
+}
+export function flatten(t: Tensor, startDim = 0, endDim = -1): Tensor {
+  return t.flatten(startDim, endDim);
+}
+/** torch.pow(base, exponent), where either may be a scalar. */
+export function pow(base: TensorOrScalar, exponent: TensorOrScalar): Tensor {
+  return wrap(native.pow(operand(base), operand(exponent)));
+}

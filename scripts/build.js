@@ -1,0 +1,58 @@
+#!/usr/bin/env node
+'use strict';
+// Builds the addon with cmake-js against the libtorch that scripts/lib/find-libtorch.js finds, into build/Release,
+// and records what it was built against (build/Release/torch_node.json).
+//   node scripts/build.js [--out DIR] [--debug] [--sanitize]
+const path = require('path');
+const { spawnSync } = require('child_process');
+const { findLibtorch } = require('./lib/find-libtorch');
+const { buildInfo, writeBuildInfo } = require('./lib/build-info');
+
+function cmakeDefines(found, { sanitize }) {
+  const d = {
+    TORCH_NODE_LINK_MODE: found.linkMode,
+    TORCH_NODE_FLAVOUR: found.flavour,
+  };
+  if (found.linkMode === 'find_package') d.CMAKE_PREFIX_PATH = found.cmakePrefix;
+  else {
+    d.TORCH_NODE_INCLUDE_DIRS = found.includeDirs.join(';');
+    d.TORCH_NODE_LIB_DIR = found.libDir;
+    d.TORCH_NODE_LIBS = found.libraries.join(';');
+    d.TORCH_NODE_CXX11_ABI = found.cxx11Abi ? '1' : '0';
+  }
+  if (sanitize) d.TORCH_NODE_SANITIZE = 'ON';
+  return d;
+}
+
+function build({ out = 'build', debug = false, sanitize = false, install = false } = {}) {
+  const root = path.resolve(__dirname, '..');
+  const found = findLibtorch({ install });
+  console.error(`torch-node: building against libtorch ${found.version} (${found.flavour}) from ${found.source}: ${found.libDir}`);
+  const cmakeJs = require.resolve('cmake-js/bin/cmake-js');
+  const args = [cmakeJs, 'compile', '-d', root, '-O', out, '-p', process.env.TORCH_NODE_JOBS || '2'];
+  args.push('--config', debug ? 'Debug' : 'Release');
+  for (const [k, v] of Object.entries(cmakeDefines(found, { sanitize }))) args.push(`--CD${k}=${v}`);
+  const r = spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit' });
+  if (r.status !== 0) throw new Error(`cmake-js failed (exit ${r.status}); see the compiler output above`);
+  const dir = path.join(root, out, debug ? 'Debug' : 'Release');
+  writeBuildInfo(dir, buildInfo(found));
+  return dir;
+}
+
+module.exports = { build, cmakeDefines };
+
+if (require.main === module) {
+  const argv = process.argv.slice(2);
+  const outIdx = argv.indexOf('--out');
+  try {
+    build({
+      out: outIdx >= 0 ? argv[outIdx + 1] : 'build',
+      debug: argv.includes('--debug'),
+      sanitize: argv.includes('--sanitize'),
+      install: true,
+    });
+  } catch (e) {
+    console.error(`torch-node: ${e.message}`);
+    process.exit(1);
+  }
+}
