@@ -39,3 +39,25 @@ export const native = cppArchive;
 import { native as addon } from './native';
 /** What the native addon was built against: libtorch version, flavour (cpu, cu126, …), C++ ABI, N-API version. */
 export const buildInfo = addon.build;
+export {
+  Tuple,
+  tuple,
+  OrderedDict,
+  Float,
+  markFloat,
+  isMarkedFloat,
+  FrozenSet,
+  ByteArray,
+  Size,
+  TorchDtype,
+  PyGlobal,
+  PyObject,
+  registerClass,
+  lookupClass,
+  classOf,
+} from './serialization';
+export type { PickleClass, BuildKind } from './serialization';
+import * as nn from './nn';
+import * as optim from './optim';
+import * as models from './models';
+export { nn, optim, models };

@@ -1,0 +1,2 @@
+/** torch.optim: optimizers and lr schedulers (placeholder until the nn issue lands). */
+export {};

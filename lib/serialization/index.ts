@@ -1,0 +1,7 @@
+/**
+ * torch.save / torch.load for PyTorch's own files (zip and legacy formats). Placeholder: the implementation lands
+ * with the serialization issue.
+ */
+export * from './python';
+export { registerClass, lookupClass, classOf } from './registry';
+export type { PickleClass } from './registry';
