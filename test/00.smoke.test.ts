@@ -13,7 +13,8 @@ describe('foundation smoke', () => {
   it('a bad matmul throws a one-line TorchError and the process goes on', () => {
     assert.throws(
       () => torch.zeros([2, 3]).matmul(torch.zeros([2, 3])),
-      (e: Error) => e instanceof torch.TorchError && e.message === 'mat1 and mat2 shapes cannot be multiplied (2x3 and 2x3)',
+      (e: Error) =>
+        e instanceof torch.TorchError && e.message === 'mat1 and mat2 shapes cannot be multiplied (2x3 and 2x3)',
     );
     assert.equal(torch.ones([2]).sum().item(), 2);
   });
