@@ -1,16 +1,63 @@
 #!/usr/bin/env node
 'use strict';
 // `npm install` step: find libtorch (installing Debian's when running as root on Debian/Ubuntu and none is found);
-// in a source checkout also the Python oracle and the demo's data set; then use a matching prebuilt addon, or compile.
+// in a source checkout also the Python oracle and the demo's data set; then use a prebuilt addon made for exactly that
+// libtorch, or compile one with cmake-js. Using a prebuild needs no compiler, cmake or TypeScript: only this file,
+// scripts/lib/ and Node run.
 //   TORCH_NODE_BUILD_FROM_SOURCE=1  always compile
 const fs = require('fs');
 const path = require('path');
 const { findLibtorch, aptInstall } = require('./lib/find-libtorch');
-const { findPrebuild } = require('./lib/prebuilds');
+const { findPrebuild, trialLoad, writeRecord, RECORD } = require('./lib/prebuilds');
 
 const root = path.resolve(__dirname, '..');
 const isCheckout = fs.existsSync(path.join(root, 'test')) && fs.existsSync(path.join(root, 'lib'));
 const log = (m) => console.error(m);
+
+function describeFound(found) {
+  const abi = found.cxx11Abi ? 'cxx11' : 'pre-cxx11';
+  return `libtorch ${found.version} (${found.flavour}, ${abi} ABI) from ${found.source}: ${found.libDir}`;
+}
+
+// A prebuild that fits `found` and loads from here, or null; says why not.
+function usablePrebuild(found) {
+  const pre = findPrebuild(root, found);
+  if (!pre.match) {
+    log(`torch-node: no prebuilt addon for ${describeFound(found)} (${pre.why}); compiling it`);
+    return null;
+  }
+  const trial = trialLoad(pre.match);
+  if (!trial.ok) {
+    log(`torch-node: the prebuilt addon ${path.relative(root, pre.match)} fits, but does not load from here`);
+    log(`            (${trial.error}); compiling it`);
+    return null;
+  }
+  if (trial.build.libtorchVersion !== found.version) {
+    log(
+      `torch-node: the prebuilt addon reports libtorch ${trial.build.libtorchVersion}, not ${found.version}; compiling`,
+    );
+    return null;
+  }
+  return pre.match;
+}
+
+function compile(found) {
+  try {
+    require('./build').build({ install: true });
+  } catch (e) {
+    throw new Error(
+      [
+        `could not compile the addon: ${e.message}`,
+        `  found:    ${describeFound(found)}`,
+        `  expected: a prebuilt addon for that libtorch, or a C++17 compiler and cmake to build one`,
+        `  prebuilt: ${findPrebuild(root, found).available.join(', ') || 'none'} (${process.platform}-${process.arch})`,
+        '  To fix: install g++, make and cmake (Debian: apt-get install g++ make cmake) and run `npm rebuild torch-node`,',
+        '  or point torch-node at a libtorch a prebuild was made for (LIBTORCH=…, LIBTORCH_USE_PYTORCH=1; README,',
+        '  "Installing").',
+      ].join('\n'),
+    );
+  }
+}
 
 function main() {
   const found = findLibtorch({ install: true, log });
@@ -21,15 +68,17 @@ function main() {
       log('            dataset-fashion-mnist; run as root on Debian/Ubuntu to have them installed.');
     }
   }
-  if (process.env.TORCH_NODE_BUILD_FROM_SOURCE !== '1') {
-    const pre = findPrebuild(root, found);
-    if (pre.match) {
-      log(`torch-node: using the prebuilt addon ${path.relative(root, pre.match)} (libtorch ${found.version}, ${found.flavour})`);
-      return;
-    }
-    if (pre.candidates.length) log(`torch-node: no prebuild matches libtorch ${found.version} (${found.flavour}); ${pre.why}`);
+  fs.rmSync(path.join(root, RECORD), { force: true });
+  const addon = process.env.TORCH_NODE_BUILD_FROM_SOURCE === '1' ? null : usablePrebuild(found);
+  if (!addon) {
+    compile(found);
+    return;
   }
-  require('./build').build({ install: true });
+  // An addon compiled earlier in an installed package would shadow the prebuild (the loader tries a local build
+  // first); in a checkout the developer's build stays.
+  if (!isCheckout) fs.rmSync(path.join(root, 'build', 'Release'), { recursive: true, force: true });
+  writeRecord(root, addon, found);
+  log(`torch-node: using the prebuilt addon ${path.relative(root, addon)} for ${describeFound(found)}`);
 }
 
 try {
