@@ -2,6 +2,7 @@
 // Each one maps to the same ATen overload Python's torch picks for the same call, so that results are bitwise equal;
 // "tensor or scalar" arguments choose between the Tensor and the Scalar overloads as Python's binding does.
 #include <ATen/ATen.h>
+#include <ATen/ScalarOps.h>
 
 #include "args.h"
 #include "tensor.h"
@@ -35,45 +36,42 @@ using at::indexing::TensorIndex;
 // ---- arithmetic
 // ------------------------------------------------------------------------------------------------------
 
-// add(a, b, alpha) / sub(a, b, alpha)
-Napi::Value Add(const Args& a) {
-  at::Scalar alpha = a.optScalar(2).value_or(1);
-  return a.isTensor(1) ? a.ret(at::add(a.tensor(0), a.tensor(1), alpha))
-                       : a.ret(at::add(a.tensor(0), a.scalar(1), alpha));
+// add, sub, mul and div have no Scalar overloads in Python (they are C++-only): Python's binding turns a number into a
+// 0-d "wrapped number" tensor and calls the Tensor overload. Doing the same gives the same autograd nodes
+// (AddBackward0, not AddBackward1) and the same type promotion.
+at::Tensor Operand(const Args& a, size_t i) {
+  return a.isTensor(i) ? a.tensor(i) : at::native::wrapped_scalar_tensor(a.scalar(i));
 }
-Napi::Value Sub(const Args& a) {
-  at::Scalar alpha = a.optScalar(2).value_or(1);
-  return a.isTensor(1) ? a.ret(at::sub(a.tensor(0), a.tensor(1), alpha))
-                       : a.ret(at::sub(a.tensor(0), a.scalar(1), alpha));
-}
+
+// add(a, b, alpha) / sub(a, b, alpha) and their in-place forms
+Napi::Value Add(const Args& a) { return a.ret(at::add(a.tensor(0), Operand(a, 1), a.optScalar(2).value_or(1))); }
+Napi::Value Sub(const Args& a) { return a.ret(at::sub(a.tensor(0), Operand(a, 1), a.optScalar(2).value_or(1))); }
 Napi::Value AddInplace(const Args& a) {
-  at::Scalar alpha = a.optScalar(2).value_or(1);
-  if (a.isTensor(1))
-    a.tensor(0).add_(a.tensor(1), alpha);
-  else
-    a.tensor(0).add_(a.scalar(1), alpha);
+  a.tensor(0).add_(Operand(a, 1), a.optScalar(2).value_or(1));
   return a.self();
 }
 Napi::Value SubInplace(const Args& a) {
-  at::Scalar alpha = a.optScalar(2).value_or(1);
-  if (a.isTensor(1))
-    a.tensor(0).sub_(a.tensor(1), alpha);
-  else
-    a.tensor(0).sub_(a.scalar(1), alpha);
+  a.tensor(0).sub_(Operand(a, 1), a.optScalar(2).value_or(1));
   return a.self();
 }
-TN_BINARY(Mul, at::mul)
-TN_BINARY_INPLACE(MulInplace, mul_)
-// div(a, b, roundingMode | null)
+Napi::Value Mul(const Args& a) { return a.ret(at::mul(a.tensor(0), Operand(a, 1))); }
+Napi::Value MulInplace(const Args& a) {
+  a.tensor(0).mul_(Operand(a, 1));
+  return a.self();
+}
+// div(a, b, roundingMode | null) / div_(a, b, roundingMode | null)
 Napi::Value Div(const Args& a) {
   auto mode = a.optStr(2);
-  if (mode) {
-    return a.isTensor(1) ? a.ret(at::div(a.tensor(0), a.tensor(1), *mode))
-                         : a.ret(at::div(a.tensor(0), a.scalar(1), *mode));
-  }
-  return a.isTensor(1) ? a.ret(at::div(a.tensor(0), a.tensor(1))) : a.ret(at::div(a.tensor(0), a.scalar(1)));
+  return a.ret(mode ? at::div(a.tensor(0), Operand(a, 1), *mode) : at::div(a.tensor(0), Operand(a, 1)));
 }
-TN_BINARY_INPLACE(DivInplace, div_)
+Napi::Value DivInplace(const Args& a) {
+  auto mode = a.optStr(2);
+  if (mode)
+    a.tensor(0).div_(Operand(a, 1), *mode);
+  else
+    a.tensor(0).div_(Operand(a, 1));
+  return a.self();
+}
 TN_BINARY(Remainder, at::remainder)
 Napi::Value Maximum(const Args& a) { return a.ret(at::maximum(a.tensor(0), a.tensor(1))); }
 Napi::Value Minimum(const Args& a) { return a.ret(at::minimum(a.tensor(0), a.tensor(1))); }
@@ -303,6 +301,7 @@ Napi::Value Real(const Args& a) { return a.ret(at::real(a.tensor(0))); }
 Napi::Value Imag(const Args& a) { return a.ret(at::imag(a.tensor(0))); }
 Napi::Value ViewAsReal(const Args& a) { return a.ret(at::view_as_real(a.tensor(0))); }
 Napi::Value ViewAsComplex(const Args& a) { return a.ret(at::view_as_complex(a.tensor(0))); }
+Napi::Value Complex(const Args& a) { return a.ret(at::complex(a.tensor(0), a.tensor(1))); }
 
 // Index items from TS: number → integer, null → None, '...' → Ellipsis, [start, stop, step] (nulls allowed) → slice,
 // boolean → bool, tensor handle → advanced index.
@@ -484,6 +483,7 @@ void RegisterOps(Napi::Env env, Napi::Object e) {
       {"imag", Imag},
       {"viewAsReal", ViewAsReal},
       {"viewAsComplex", ViewAsComplex},
+      {"complex", Complex},
       {"index", Index},
       {"indexPut_", IndexPutInplace},
       {"indexSelect", IndexSelect},

@@ -3,7 +3,7 @@
  * (zeros, ones, full, rand, randn, randint, arange, linspace, empty), with PyTorch's dtype defaults.
  */
 import { inspect } from 'util';
-import { DType, DTYPES, dtypeOfTypedArray, elementSize, toDtype } from './dtype';
+import { Complex, DType, DTYPES, dtypeOfTypedArray, elementSize, toDtype } from './dtype';
 import { checkDevice, DeviceLike } from './device';
 import { TorchError, TorchTypeError } from './errors';
 import { native, NativeTensor, Scalar } from './native';
@@ -25,7 +25,7 @@ function finish(h: NativeTensor, opts: TensorOptions): Tensor {
   return t;
 }
 
-type Leaf = number | bigint | boolean;
+type Leaf = number | bigint | boolean | Complex;
 
 // Flattens nested arrays, checking that they are rectangular as PyTorch does.
 function flatten(data: NestedList | readonly NestedList[]): { shape: number[]; values: Leaf[] } {
@@ -40,7 +40,7 @@ function flatten(data: NestedList | readonly NestedList[]): { shape: number[]; v
     if (d === shape.length) {
       if (Array.isArray(x))
         throw new TorchTypeError('expected a sequence of equal-length sequences (ragged nested list)');
-      if (typeof x !== 'number' && typeof x !== 'bigint' && typeof x !== 'boolean') {
+      if (typeof x !== 'number' && typeof x !== 'bigint' && typeof x !== 'boolean' && !(x instanceof Complex)) {
         throw new TorchTypeError(
           `Could not infer dtype of ${x === null ? 'null' : typeof x === 'object' ? inspect(x) : typeof x}`,
         );
@@ -60,9 +60,11 @@ function flatten(data: NestedList | readonly NestedList[]): { shape: number[]; v
   return { shape, values };
 }
 
-// PyTorch's inference: booleans → bool, all integers → int64, otherwise the default float dtype (float32).
+// PyTorch's inference: booleans → bool, all integers → int64, any complex → complex64, otherwise the default float
+// dtype (float32).
 function inferDtype(values: Leaf[]): DType {
   if (values.length === 0) return 'float32';
+  if (values.some((v) => v instanceof Complex)) return 'complex64';
   if (values.every((v) => typeof v === 'boolean')) return 'bool';
   if (
     values.every(
@@ -78,11 +80,21 @@ function inferDtype(values: Leaf[]): DType {
 function encode(values: Leaf[], dtype: DType): { bytes: Uint8Array; as: DType } {
   const kind = DTYPES[dtype].kind;
   if (kind === 'bool') return { bytes: Uint8Array.from(values, (v) => (v ? 1 : 0)), as: 'bool' };
+  if (kind === 'complex' || values.some((v) => v instanceof Complex)) {
+    const a = new Float64Array(2 * values.length);
+    values.forEach((v, i) => {
+      a[2 * i] = v instanceof Complex ? v.re : Number(v);
+      a[2 * i + 1] = v instanceof Complex ? v.im : 0;
+    });
+    return { bytes: new Uint8Array(a.buffer), as: 'complex128' };
+  }
   if ((kind === 'int' || kind === 'quantized') && values.every((v) => typeof v !== 'number' || Number.isInteger(v))) {
-    const a = BigInt64Array.from(values, (v) => BigInt(typeof v === 'boolean' ? Number(v) : v));
+    const a = BigInt64Array.from(values as (number | bigint | boolean)[], (v) =>
+      BigInt(typeof v === 'boolean' ? Number(v) : v),
+    );
     return { bytes: new Uint8Array(a.buffer), as: 'int64' };
   }
-  const a = Float64Array.from(values, (v) => Number(v));
+  const a = Float64Array.from(values as (number | bigint | boolean)[], (v) => Number(v));
   return { bytes: new Uint8Array(a.buffer), as: 'float64' };
 }
 

@@ -53,3 +53,7 @@ export function flatten(t: Tensor, startDim = 0, endDim = -1): Tensor {
 export function pow(base: TensorOrScalar, exponent: TensorOrScalar): Tensor {
   return wrap(native.pow(operand(base), operand(exponent)));
 }
+/** torch.complex(real, imag): a complex tensor (complex64 from float32 parts, complex128 from float64), broadcast. */
+export function complex(real: Tensor, imag: Tensor): Tensor {
+  return wrap(native.complex(real._h, imag._h));
+}

@@ -30,7 +30,7 @@ export {
   fullLike,
 } from './creation';
 export type { TensorOptions, FromBufferOptions } from './creation';
-export { cat, stack, where, matmul, maximum, minimum, equal, allclose, outer, flatten, pow } from './functions';
+export { cat, stack, where, matmul, maximum, minimum, equal, allclose, outer, flatten, pow, complex } from './functions';
 export { noGrad, enableGrad, isGradEnabled, setGradEnabled } from './autograd';
 export { manualSeed, initialSeed, getRngState, setRngState, setNumThreads, getNumThreads } from './random';
 import * as cppArchive from './cpp-archive';

@@ -80,7 +80,7 @@ export interface Native {
   mul(a: H, b: TS): H;
   mul_(a: H, b: TS): H;
   div(a: H, b: TS, roundingMode?: Opt<string>): H;
-  div_(a: H, b: TS): H;
+  div_(a: H, b: TS, roundingMode?: Opt<string>): H;
   remainder(a: H, b: TS): H;
   maximum(a: H, b: H): H;
   minimum(a: H, b: H): H;
@@ -193,6 +193,7 @@ export interface Native {
   imag(t: H): H;
   viewAsReal(t: H): H;
   viewAsComplex(t: H): H;
+  complex(real: H, imag: H): H;
   index(t: H, indices: NativeIndex[]): H;
   indexPut_(t: H, indices: NativeIndex[], value: TS): H;
   indexSelect(t: H, dim: number, index: H): H;

@@ -359,8 +359,8 @@ export class Tensor {
     native.mul_(this._h, operand(other));
     return this;
   }
-  div_(other: TensorOrScalar): this {
-    native.div_(this._h, operand(other));
+  div_(other: TensorOrScalar, opts: { roundingMode?: 'trunc' | 'floor' } = {}): this {
+    native.div_(this._h, operand(other), opts.roundingMode);
     return this;
   }
   addcmul(t1: Tensor, t2: Tensor, opts: { value?: Scalar } = {}): Tensor {
@@ -653,7 +653,7 @@ export class Tensor {
     return formatTensor(this);
   }
   [inspect.custom](): string {
-    return formatTensor(this);
+    return this.toString();
   }
 }
 
