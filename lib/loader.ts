@@ -131,7 +131,7 @@ function builtFor(info: AddonBuildInfo): string {
 // Why the libtorch described by `facts` is not the one `c` was built for, or null when it is (or cannot be told).
 function mismatch(c: AddonCandidate, facts: LibtorchFacts): string | null {
   if (!c.info || !facts.present) return null;
-  const found = `libtorch ${facts.version ?? '(version unknown)'} (${facts.cuda ? 'CUDA' : 'CPU only'})`;
+  const found = `${facts.version ?? 'of an unknown version'} (${facts.cuda ? 'with CUDA' : 'CPU only'})`;
   const wantsCuda = /^cu/.test(c.info.flavour);
   const kindDiffers = (wantsCuda && !facts.cuda) || (c.info.flavour === 'cpu' && facts.cuda);
   if ((facts.version && facts.version !== c.info.libtorchVersion) || kindDiffers) {
