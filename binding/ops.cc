@@ -271,7 +271,9 @@ Napi::Value To(const Args& a) {
   at::ScalarType dt = a.optDtype(2).value_or(t.scalar_type());
   bool nonBlocking = !a.isNullish(3) && a.flag(3);
   bool copy = !a.isNullish(4) && a.flag(4);
-  return a.ret(t.to(dev, dt, nonBlocking, copy));
+  at::Tensor r = t.to(dev, dt, nonBlocking, copy);
+  // As in Python, a conversion that changes nothing gives back the very same tensor object.
+  return r.is_same(t) ? a.self() : a.ret(r);
 }
 Napi::Value Clone(const Args& a) { return a.ret(at::clone(a.tensor(0))); }
 Napi::Value Contiguous(const Args& a) { return a.ret(a.tensor(0).contiguous()); }

@@ -157,24 +157,32 @@ export function assertSameError(fn: () => unknown, theirs: PyOut, where = 'call'
 export type Case = [name: string, py: string, js: () => unknown, cmp?: Compare];
 
 /**
- * Declares one mocha test per case, all answered by one Python process. `prelude` defines Python helpers the
- * expressions use (such as the seeded inputs the JS side builds the same way).
+ * Declares one mocha test per case, all answered by one Python process; groups of cases become nested describes.
+ * `prelude` defines Python helpers the expressions use (such as the seeded inputs the JS side builds the same way).
  */
-export function oracleCases(prelude: string, cases: Case[]): void {
+export function oracleCases(prelude: string, cases: Case[] | Record<string, Case[]>): void {
+  const groups = Array.isArray(cases) ? { '': cases } : cases;
+  const all = Object.entries(groups).flatMap(([group, list]) => list.map((c) => [`${group}/${c[0]}`, c] as const));
   let results: Record<string, PyOut> = {};
   before(function () {
     this.timeout(120000);
     results = pyEval(
       prelude,
-      cases.map(([name, py]) => [name, py]),
+      all.map(([key, c]) => [key, c[1]]),
     );
   });
-  for (const [name, , js, cmp] of cases) {
-    it(name, () => {
-      const theirs = results[name];
-      // Where PyTorch raises, ours must raise the same message.
-      if (theirs !== null && theirs !== undefined && 'error' in theirs) assertSameError(js, theirs, name);
-      else assertSame(js(), theirs, cmp, name);
-    });
+  const declare = (group: string, list: Case[]): void => {
+    for (const [name, , js, cmp] of list) {
+      it(name, () => {
+        const theirs = results[`${group}/${name}`];
+        // Where PyTorch raises, ours must raise the same message.
+        if (theirs !== null && theirs !== undefined && 'error' in theirs) assertSameError(js, theirs, name);
+        else assertSame(js(), theirs, cmp, name);
+      });
+    }
+  };
+  for (const [group, list] of Object.entries(groups)) {
+    if (group === '') declare(group, list);
+    else describe(group, () => declare(group, list));
   }
 }
