@@ -19,29 +19,25 @@ function describeFound(found) {
   return `libtorch ${found.version} (${found.flavour}, ${abi} ABI) from ${found.source}: ${found.libDir}`;
 }
 
-// A prebuild that fits `found` and loads from here, or null; says why not.
+// The prebuild that fits `found` and loads from here: { addon } or { why } there is none.
 function usablePrebuild(found) {
-  const pre = findPrebuild(root, found);
-  if (!pre.match) {
-    log(`torch-node: no prebuilt addon for ${describeFound(found)} (${pre.why}); compiling it`);
-    return null;
+  if (process.env.TORCH_NODE_BUILD_FROM_SOURCE === '1') {
+    return { why: 'TORCH_NODE_BUILD_FROM_SOURCE=1 asks for a compile' };
   }
+  const pre = findPrebuild(root, found);
+  if (!pre.match) return { why: `no prebuilt addon fits it (${pre.why})` };
   const trial = trialLoad(pre.match);
   if (!trial.ok) {
-    log(`torch-node: the prebuilt addon ${path.relative(root, pre.match)} fits, but does not load from here`);
-    log(`            (${trial.error}); compiling it`);
-    return null;
+    return { why: `the prebuilt addon ${path.relative(root, pre.match)} fits but does not load: ${trial.error}` };
   }
   if (trial.build.libtorchVersion !== found.version) {
-    log(
-      `torch-node: the prebuilt addon reports libtorch ${trial.build.libtorchVersion}, not ${found.version}; compiling`,
-    );
-    return null;
+    return { why: `the prebuilt addon reports libtorch ${trial.build.libtorchVersion}, not ${found.version}` };
   }
-  return pre.match;
+  return { addon: pre.match };
 }
 
-function compile(found) {
+function compile(found, why) {
+  log(`torch-node: compiling the addon: ${why}`);
   try {
     require('./build').build({ install: true });
   } catch (e) {
@@ -49,7 +45,7 @@ function compile(found) {
       [
         `could not compile the addon: ${e.message}`,
         `  found:    ${describeFound(found)}`,
-        `  expected: a prebuilt addon for that libtorch, or a C++17 compiler and cmake to build one`,
+        `  expected: a C++17 compiler, make and cmake, since ${why}`,
         `  prebuilt: ${findPrebuild(root, found).available.join(', ') || 'none'} (${process.platform}-${process.arch})`,
         '  To fix: install g++, make and cmake (Debian: apt-get install g++ make cmake) and run `npm rebuild torch-node`,',
         '  or point torch-node at a libtorch a prebuild was made for (LIBTORCH=…, LIBTORCH_USE_PYTORCH=1; README,',
@@ -69,9 +65,9 @@ function main() {
     }
   }
   fs.rmSync(path.join(root, RECORD), { force: true });
-  const addon = process.env.TORCH_NODE_BUILD_FROM_SOURCE === '1' ? null : usablePrebuild(found);
+  const { addon, why } = usablePrebuild(found);
   if (!addon) {
-    compile(found);
+    compile(found, why);
     return;
   }
   // An addon compiled earlier in an installed package would shadow the prebuild (the loader tries a local build
