@@ -97,6 +97,21 @@ export class TorchDtype {
   }
 }
 
+/**
+ * A bare storage in a pickle (torch.save of `t.storage()` or `t.untyped_storage()`): its dtype ('uint8' when untyped)
+ * and its bytes as a 1-D tensor of that dtype (a Tensor; typed loosely to keep this file free of the tensor layer).
+ */
+export class TypedStorage {
+  constructor(
+    readonly dtype: DType,
+    readonly data: unknown,
+    readonly untyped = false,
+  ) {}
+  toString(): string {
+    return `<${this.untyped ? 'torch.UntypedStorage' : `torch.TypedStorage(dtype=torch.${this.dtype})`}>`;
+  }
+}
+
 /** A reference to a Python global (class or function) by module and name; never resolved to code. */
 export class PyGlobal {
   constructor(
@@ -126,6 +141,10 @@ export class PyObject {
     public state: unknown = undefined,
     readonly kwargs: Map<unknown, unknown> | null = null,
   ) {}
+  /** Items APPENDed after it was made (pickle's listitems, for list subclasses), or null. */
+  listItems: unknown[] | null = null;
+  /** Items SETITEMed after it was made (pickle's dictitems, e.g. a defaultdict), or null. */
+  dictItems: Map<unknown, unknown> | null = null;
   /** True once BUILD gave it a state (even an empty one). */
   get hasState(): boolean {
     return this.state !== undefined;
