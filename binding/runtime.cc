@@ -57,6 +57,15 @@ Napi::Value SetNumThreads(const Args& a) {
 }
 Napi::Value GetNumThreads(const Args& a) { return Napi::Number::New(a.env(), at::get_num_threads()); }
 
+// parseDevice(string) → [type, index | null], with libtorch's own rules and messages (the ones torch.device raises).
+Napi::Value ParseDevice(const Args& a) {
+  at::Device d(a.str(0));
+  Napi::Array out = Napi::Array::New(a.env(), 2);
+  out.Set(0u, Napi::String::New(a.env(), c10::DeviceTypeName(d.type(), /*lower_case=*/true)));
+  out.Set(1u, d.has_index() ? Napi::Value(Napi::Number::New(a.env(), d.index())) : a.env().Null());
+  return out;
+}
+
 Napi::Value CudaIsAvailable(const Args& a) { return Napi::Boolean::New(a.env(), at::detail::getCUDAHooks().hasCUDA()); }
 Napi::Value CudaDeviceCount(const Args& a) {
   return Napi::Number::New(a.env(), at::detail::getCUDAHooks().hasCUDA() ? at::detail::getCUDAHooks().getNumGPUs() : 0);
@@ -133,6 +142,7 @@ void RegisterRuntime(Napi::Env env, Napi::Object e) {
       {"isGradEnabled", IsGradEnabled},
       {"setNumThreads", SetNumThreads},
       {"getNumThreads", GetNumThreads},
+      {"parseDevice", ParseDevice},
       {"cudaIsAvailable", CudaIsAvailable},
       {"cudaDeviceCount", CudaDeviceCount},
       {"cudaSynchronize", CudaSynchronize},

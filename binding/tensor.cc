@@ -273,9 +273,10 @@ Napi::Value BytesView(const Args& a) {
 
 Napi::Value Item(const Args& a) {
   const at::Tensor& t = a.tensor(0);
+  // Python's Tensor.item() checks first, with its own message and exception class.
   if (t.numel() != 1)
-    throw c10::Error({__func__, __FILE__, static_cast<uint32_t>(__LINE__)},
-                     "a Tensor with " + std::to_string(t.numel()) + " elements cannot be converted to Scalar");
+    throw c10::ValueError({__func__, __FILE__, static_cast<uint32_t>(__LINE__)},
+                          "only one element tensors can be converted to Python scalars");
   at::Scalar s = t.item();
   Napi::Env env = a.env();
   if (s.isBoolean()) return Napi::Boolean::New(env, s.toBool());

@@ -76,6 +76,33 @@ function inferDtype(values: Leaf[]): DType {
   return 'float32';
 }
 
+const INT_RANGES: Partial<Record<DType, [bigint, bigint]>> = {
+  int8: [-128n, 127n],
+  uint8: [0n, 255n],
+  int16: [-32768n, 32767n],
+  int32: [-2147483648n, 2147483647n],
+  int64: [-(2n ** 63n), 2n ** 63n - 1n],
+};
+
+// torch.tensor's checked conversion into an integer dtype (Python 3.10+): an int must fit (unsigned types also take
+// negatives down to -max, which wrap), a float must be finite and inside the range; bools always fit.
+function checkIntegerRange(values: Leaf[], dtype: DType): void {
+  const range = INT_RANGES[dtype];
+  if (!range) return;
+  const [lo, hi] = range;
+  const overflow = new TorchError(`value cannot be converted to type ${dtype} without overflow`);
+  for (const v of values) {
+    if (typeof v === 'boolean' || v instanceof Complex) continue;
+    if (typeof v === 'bigint' || Number.isInteger(v)) {
+      const i = BigInt(v);
+      if (i < INT_RANGES.int64![0] || i > INT_RANGES.int64![1]) throw new TorchError('Overflow when unpacking long');
+      if (i > hi || (lo === 0n ? i < -hi : i < lo)) throw overflow;
+    } else if (Number.isNaN(v) || v < Number(lo) || v > Number(hi)) {
+      throw overflow;
+    }
+  }
+}
+
 // Encodes values as float64 / int64 / bool bytes; libtorch then casts to the target dtype as PyTorch does.
 function encode(values: Leaf[], dtype: DType): { bytes: Uint8Array; as: DType } {
   const kind = DTYPES[dtype].kind;
@@ -119,6 +146,7 @@ export function tensor(data: NestedList | ArrayBufferView | readonly NestedList[
   }
   const { shape, values } = flatten(data as NestedList);
   const target = dtype ?? inferDtype(values);
+  checkIntegerRange(values, target);
   const { bytes, as } = encode(values, target);
   const h = native.fromBytes(bytes, as, shape);
   return finish(as === target ? h : native.to(h, null, target), opts);

@@ -1,10 +1,9 @@
 /**
  * Devices as PyTorch spells them ('cpu', 'cuda', 'cuda:1'), and the `torch.cuda` namespace.
  */
+import { inspect } from 'util';
 import { TorchError, TorchTypeError } from './errors';
 import { native } from './native';
-
-const DEVICE_TYPES = ['cpu', 'cuda', 'mps', 'meta', 'xpu', 'hpu', 'xla', 'privateuseone'];
 
 /** A parsed device: `type` and optional `index`, printed as PyTorch prints it. */
 export class Device {
@@ -19,19 +18,17 @@ export class Device {
 
 export type DeviceLike = string | Device;
 
-/** Parses 'cpu', 'cuda', 'cuda:1' (or a Device) with PyTorch's rules and messages. */
+/**
+ * Parses 'cpu', 'cuda', 'cuda:1' (or a Device) as torch.device does: libtorch's own parser, so the accepted forms and
+ * the messages ("Invalid device string: 'cuda:x'") are PyTorch's.
+ */
 export function parseDevice(d: DeviceLike): Device {
   if (d instanceof Device) return d;
-  if (typeof d !== 'string')
-    throw new TorchTypeError(`expected a device string such as 'cpu' or 'cuda:0', got ${typeof d}`);
-  const m = d.match(/^([a-z_]+)(?::(\d+))?$/);
-  if (!m || !DEVICE_TYPES.includes(m[1])) {
-    if (m && !DEVICE_TYPES.includes(m[1])) {
-      throw new TorchError(`Expected one of ${DEVICE_TYPES.join(', ')} device type at start of device string: ${d}`);
-    }
-    throw new TorchError(`Invalid device string: '${d}'`);
+  if (typeof d !== 'string') {
+    throw new TorchTypeError(`expected a device string such as 'cpu' or 'cuda:0', got ${inspect(d)}`);
   }
-  return new Device(m[1], m[2] === undefined ? null : Number(m[2]));
+  const [type, index] = native.parseDevice(d);
+  return new Device(type, index);
 }
 
 /**
@@ -45,7 +42,8 @@ export function checkDevice(d: DeviceLike): string {
       if (native.build.flavour === 'cpu')
         throw new TorchError('Torch not compiled with CUDA enabled', 'AssertionError');
       throw new TorchError(
-        'Found no NVIDIA driver on your system. Please check that you have an NVIDIA GPU and installed a driver',
+        'Found no NVIDIA driver on your system. Please check that you have an NVIDIA GPU and installed a driver from ' +
+          'http://www.nvidia.com/Download/index.aspx',
       );
     }
     const count = native.cudaDeviceCount();
@@ -71,6 +69,7 @@ export const cuda = {
   /** Waits for all work queued on a device (the current one by default). */
   synchronize(device?: DeviceLike | number): void {
     const index = typeof device === 'number' ? device : device === undefined ? null : parseDevice(device).index;
+    checkDevice(index === null ? 'cuda' : `cuda:${index}`);
     native.cudaSynchronize(index);
   },
   /** Seeds every GPU's generator (torch.manual_seed already does). */

@@ -256,6 +256,7 @@ export interface Native {
   isGradEnabled(): boolean;
   setNumThreads(n: number): void;
   getNumThreads(): number;
+  parseDevice(device: string): [string, number | null];
   cudaIsAvailable(): boolean;
   cudaDeviceCount(): number;
   cudaSynchronize(device: Opt<number>): void;

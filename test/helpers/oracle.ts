@@ -13,6 +13,7 @@ export type PyOut =
   | { bool: boolean }
   | { int: string }
   | { float: string }
+  | { complex: [string, string] }
   | { str: string }
   | { list: PyOut[] }
   | { tensor: { dtype: string; shape: number[]; hex: string; requiresGrad: boolean; gradFn: string | null } }
@@ -25,6 +26,7 @@ def _enc(v):
     if isinstance(v, bool): return {'bool': v}
     if isinstance(v, int): return {'int': str(v)}
     if isinstance(v, float): return {'float': v.hex()}
+    if isinstance(v, complex): return {'complex': [v.real.hex(), v.imag.hex()]}
     if isinstance(v, str): return {'str': v}
     if isinstance(v, (list, tuple)): return {'list': [_enc(x) for x in v]}
     if isinstance(v, torch.Tensor):
@@ -96,6 +98,11 @@ export function assertSame(ours: unknown, theirs: PyOut, cmp: Compare = {}, wher
       Math.abs((ours as number) - expected) <= (cmp.atol ?? 0) + (cmp.rtol ?? 0) * Math.abs(expected),
       `${where}: ${ours} ≉ ${expected}`,
     );
+  }
+  if ('complex' in theirs) {
+    assert.ok(ours instanceof torch.Complex, `${where}: expected a Complex, got ${String(ours)}`);
+    assertSame(ours.re, { float: theirs.complex[0] }, cmp, `${where}.re`);
+    return assertSame(ours.im, { float: theirs.complex[1] }, cmp, `${where}.im`);
   }
   if ('list' in theirs) {
     const arr = Array.isArray(ours)
