@@ -70,6 +70,11 @@ Napi::Value BinaryCrossEntropy(const Args& a) {
 Napi::Value ConstantPad(const Args& a) { return a.ret(at::constant_pad_nd(a.tensor(0), a.ints(1), a.scalar(2))); }
 // oneHot(tensor, numClasses)
 Napi::Value OneHot(const Args& a) { return a.ret(at::one_hot(a.tensor(0), a.i64(1))); }
+// setData(t, src): Python's `t.data = src`; Module.to() moves a Parameter in place so optimizers keep holding it.
+Napi::Value SetData(const Args& a) {
+  const_cast<at::Tensor&>(a.tensor(0)).set_data(a.tensor(1));
+  return a.self();
+}
 
 }  // namespace
 
@@ -97,6 +102,7 @@ void RegisterNn(Napi::Env env, Napi::Object e) {
       {"binaryCrossEntropy", BinaryCrossEntropy},
       {"constantPad", ConstantPad},
       {"oneHot", OneHot},
+      {"setData", SetData},
   };
   for (const auto& [name, fn] : fns) Def(env, e, name, fn);
 }

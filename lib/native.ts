@@ -246,6 +246,7 @@ export interface Native {
   binaryCrossEntropy(x: H, target: H, weight: Opt<H>, reduction: number): H;
   constantPad(x: H, pad: number[], value: Scalar): H;
   oneHot(x: H, numClasses: number): H;
+  setData(t: H, src: H): H;
 
   // process-wide state
   manualSeed(seed: number | bigint): void;

@@ -1,2 +1,3 @@
-/** torch.models: LeNet2 from the lesson (placeholder until the nn issue lands). */
-export {};
+/** torch.models: the lesson's LeNet2. */
+export { LeNet2 } from './lenet2';
+export type { LeNet2Options } from './lenet2';
