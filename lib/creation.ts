@@ -21,7 +21,7 @@ function finish(h: NativeTensor, opts: TensorOptions): Tensor {
     const dev = checkDevice(opts.device);
     if (dev !== 'cpu') t = t.to({ device: dev });
   }
-  if (opts.requiresGrad) t.requiresGrad_(true);
+  if (opts.requiresGrad) native.setRequiresGrad(t._h, true);
   return t;
 }
 
@@ -229,7 +229,7 @@ function dev(opts: TensorOptions): string | null {
 
 function made(h: NativeTensor, opts: TensorOptions): Tensor {
   const t = wrap(h);
-  if (opts.requiresGrad) t.requiresGrad_(true);
+  if (opts.requiresGrad) native.setRequiresGrad(t._h, true);
   return t;
 }
 

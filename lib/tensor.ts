@@ -3,9 +3,9 @@
  * arguments); each calls the native op Python's binding calls, so results match PyTorch bit for bit.
  */
 import { inspect } from 'util';
-import { Complex, DType, TypedArray, toDtype, typedArrayOf } from './dtype';
+import { Complex, DType, DTYPES, TypedArray, toDtype, typedArrayOf } from './dtype';
 import { checkDevice, DeviceLike } from './device';
-import { TorchTypeError } from './errors';
+import { TorchError, TorchTypeError } from './errors';
 import { native, NativeIndex, NativeTensor, Scalar } from './native';
 import { formatTensor } from './printing';
 
@@ -149,11 +149,18 @@ export class Tensor {
     return native.requiresGrad(this._h);
   }
   set requiresGrad(on: boolean) {
-    native.setRequiresGrad(this._h, on);
+    this.setRequiresGrad(on, 'only Tensors of floating point and complex dtype can require gradients');
   }
+  /** Turns gradient tracking on (or off) in place, as Python's `requires_grad_()`. */
   requiresGrad_(on = true): this {
-    native.setRequiresGrad(this._h, on);
+    this.setRequiresGrad(on, 'only Tensors of floating point dtype can require gradients');
     return this;
+  }
+  // Python's setter and method check the dtype first, each with its own message.
+  private setRequiresGrad(on: boolean, message: string): void {
+    const kind = DTYPES[this.dtype].kind;
+    if (on && kind !== 'float' && kind !== 'complex') throw new TorchError(message);
+    native.setRequiresGrad(this._h, on);
   }
   get isLeaf(): boolean {
     return native.isLeaf(this._h);
