@@ -192,13 +192,23 @@ export function checkExtent(shape: number[], strides: number[], offset: number, 
 
 /**
  * torch.fromBuffer(buf, { dtype, shape, strides, offset }): a zero-copy tensor over JS memory (a Buffer, typed array
- * or ArrayBuffer). Writes through either side are seen by the other; the tensor keeps the memory alive.
+ * or ArrayBuffer), as Python's torch.frombuffer plus as_strided. Writes through either side are seen by the other;
+ * the tensor keeps the memory alive. `shape` defaults to every whole element after `offset`; `strides` and `offset`
+ * count elements. The memory must be aligned to the element size.
  */
 export function fromBuffer(buf: ArrayBufferView | ArrayBuffer, opts: FromBufferOptions): Tensor {
   const dtype = toDtype(opts.dtype);
   const bytes =
     buf instanceof ArrayBuffer ? new Uint8Array(buf) : new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
   const size = elementSize(dtype);
+  // ATen's kernels read elements at their natural alignment; misaligned memory could only be copied, and a silent
+  // copy would break the promise that writes are shared.
+  if (bytes.byteOffset % size !== 0) {
+    throw new TorchError(
+      `fromBuffer: the memory starts at byte offset ${bytes.byteOffset}, not a multiple of the ${size}-byte ` +
+        `${dtype} element; a zero-copy view needs aligned memory (copy it with torch.tensor(...) instead)`,
+    );
+  }
   const available = Math.floor(bytes.byteLength / size);
   const shape = opts.shape ?? [available - (opts.offset ?? 0)];
   const strides = opts.strides ?? contiguousStrides(shape);

@@ -152,12 +152,16 @@ export function parseHexFloat(s: string): number {
 /** Asserts that `fn` throws a TorchError whose message equals Python's for the same call. */
 export function assertSameError(fn: () => unknown, theirs: PyOut, where = 'call'): void {
   assert.ok(theirs !== null && 'error' in theirs, `${where}: Python did not raise (${JSON.stringify(theirs)})`);
-  const expected = (theirs as { error: string }).error;
-  assert.throws(fn, (e: Error) => {
-    assert.ok(e instanceof torch.TorchError, `${where}: not a TorchError: ${e}`);
-    assert.equal(e.message, expected, where);
-    return true;
-  });
+  const { error: expected, type } = theirs as { error: string; type: string };
+  assert.throws(
+    fn,
+    (e: Error) => {
+      assert.ok(e instanceof torch.TorchError, `${where}: not a TorchError: ${e}`);
+      assert.equal(e.message, expected, where);
+      return true;
+    },
+    `${where}: PyTorch raised ${type}: ${expected}; ours did not throw`,
+  );
 }
 
 /** One case: its name, Python's expression, our computation, and how to compare. */
