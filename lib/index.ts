@@ -57,6 +57,8 @@ export {
   classOf,
 } from './serialization';
 export type { PickleClass, BuildKind } from './serialization';
+export { save, saveAsync } from './serialization';
+export type { SaveOptions, SaveTarget } from './serialization';
 import * as nn from './nn';
 import * as optim from './optim';
 import * as models from './models';

@@ -5,3 +5,5 @@
 export * from './python';
 export { registerClass, lookupClass, classOf } from './registry';
 export type { PickleClass } from './registry';
+export { save, saveAsync, archivePrefix } from './save';
+export type { SaveOptions, SaveTarget } from './save';

@@ -1,0 +1,764 @@
+/**
+ * Python's pickle, writing side: the bytes CPython's C pickler (`_pickle.c`) writes for the same object, so that a
+ * file saved here equals the one Python saves (pytorch-format.md §7, §9). Protocol 2 is torch.save's default;
+ * protocols 1, 3 and 4 are written too (`pickle_protocol=` files exist).
+ *
+ * What decides byte identity:
+ * - Memo: every str, bytes, non-empty tuple, list, dict, global and object built by REDUCE/NEWOBJ is stored
+ *   (BINPUT, numbered in order) and a second reference to the *same object* is a BINGET. JS objects have identity,
+ *   so they are memoized by identity, as Python does.
+ * - String identity. JS strings have none, so this pickler applies CPython's rule for the strings a program holds:
+ *   a string made only of `[A-Za-z0-9_]` (identifiers, dict keys written as literals or keyword names, attribute
+ *   names: the compiler interns them) and the empty and one-Latin-1-character strings (cached singletons) are one
+ *   object per value, so they are memoized by value; any other string (built at run time, such as state_dict keys
+ *   'features.0.weight' or 'cuda:0' locations) is a new object at each occurrence and is written each time. A
+ *   {@link PyStr} stands for one particular string object: memoized by its own identity (storage keys, which Python
+ *   makes once per storage with str(n)).
+ * - Bytes: empty and one-byte bytes are singletons in CPython (memoized by value); other Buffers by identity.
+ * - Containers: exact lists and dicts (Array, Map, plain objects) are written in batches of 1000, a one-item list or
+ *   dict with APPEND/SETITEM; objects built by REDUCE (OrderedDict, registered classes) take their items through the
+ *   iterator path, where a batch of one item is APPEND/SETITEM too (so a 1001-key dict ends with MARK…SETITEMS but
+ *   a 1001-key OrderedDict with SETITEM, and an exact dict of exactly 1000 keys ends with an empty MARK SETITEMS).
+ * - Numbers: a JS number is a Python int when it is integral (and not -0), else a float; a {@link Float}, or a slot
+ *   marked with markFloat, is always a float; a bigint is an int.
+ */
+import { TorchTypeError } from '../errors';
+import { python2Name } from './python2-names';
+import {
+  BuildKind,
+  ByteArray,
+  Float,
+  FrozenSet,
+  isMarkedFloat,
+  OrderedDict,
+  PyGlobal,
+  PyObject,
+  Tuple,
+  tuple,
+} from './python';
+
+/** One particular Python str object: memoized by its own identity, not by its value. */
+export class PyStr {
+  constructor(readonly value: string) {}
+}
+
+/** How an object is rebuilt: what CPython's save_reduce receives from `__reduce_ex__`. */
+export interface Reduction {
+  /** 'reduce': `func(*args)`; 'newobj': `func.__new__(func, *args)`; 'newobj_ex': with `kwargs`. */
+  kind: BuildKind;
+  /** The callable or class, usually a {@link PyGlobal}. */
+  func: unknown;
+  args: Tuple;
+  kwargs?: Map<unknown, unknown> | null;
+  /** Given to BUILD; undefined or null for none. */
+  state?: unknown;
+  /** Appended to the new object (list subclasses). */
+  listItems?: Iterable<unknown>;
+  /** Set into the new object (dict subclasses, OrderedDict). */
+  dictItems?: Iterable<[unknown, unknown]>;
+}
+
+/** What the caller decides: persistent ids (storages) and how its own objects reduce (tensors, modules). */
+export interface PicklerHooks {
+  /** A persistent id for obj (written with BINPERSID), or undefined to pickle obj itself. */
+  persistentId?(obj: object): unknown;
+  /**
+   * How obj is rebuilt (or the global it is, like a dtype), or undefined when the pickler knows its type. Consulted
+   * before the built-in types.
+   */
+  reduce?(obj: object): Reduction | PyGlobal | undefined;
+}
+
+export type PickleProtocol = 1 | 2 | 3 | 4;
+
+const BATCHSIZE = 1000;
+const FRAME_SIZE_TARGET = 64 * 1024;
+const MAX_DEPTH = 5000;
+
+// Opcodes (CPython's Lib/pickle.py names).
+const OP = {
+  MARK: 0x28,
+  STOP: 0x2e,
+  POP: 0x30,
+  POP_MARK: 0x31,
+  BINPERSID: 0x51,
+  BININT: 0x4a,
+  BININT1: 0x4b,
+  BININT2: 0x4d,
+  LONG: 0x4c,
+  NONE: 0x4e,
+  INT: 0x49,
+  REDUCE: 0x52,
+  BINUNICODE: 0x58,
+  EMPTY_LIST: 0x5d,
+  APPEND: 0x61,
+  BUILD: 0x62,
+  GLOBAL: 0x63,
+  APPENDS: 0x65,
+  BINGET: 0x68,
+  LONG_BINGET: 0x6a,
+  BINPUT: 0x71,
+  LONG_BINPUT: 0x72,
+  SETITEM: 0x73,
+  TUPLE: 0x74,
+  SETITEMS: 0x75,
+  EMPTY_DICT: 0x7d,
+  EMPTY_TUPLE: 0x29,
+  BINFLOAT: 0x47,
+  PROTO: 0x80,
+  NEWOBJ: 0x81,
+  TUPLE1: 0x85,
+  TUPLE2: 0x86,
+  TUPLE3: 0x87,
+  NEWTRUE: 0x88,
+  NEWFALSE: 0x89,
+  LONG1: 0x8a,
+  LONG4: 0x8b,
+  SHORT_BINBYTES: 0x43,
+  BINBYTES: 0x42,
+  SHORT_BINUNICODE: 0x8c,
+  BINUNICODE8: 0x8d,
+  BINBYTES8: 0x8e,
+  EMPTY_SET: 0x8f,
+  ADDITEMS: 0x90,
+  FROZENSET: 0x91,
+  NEWOBJ_EX: 0x92,
+  STACK_GLOBAL: 0x93,
+  MEMOIZE: 0x94,
+  FRAME: 0x95,
+} as const;
+
+const NAME_CHARS = /^[A-Za-z0-9_]*$/;
+const DIGITS = /^[0-9]+$/;
+
+/** True when CPython hands out one str object per value (see the file comment). */
+function isSingletonString(s: string): boolean {
+  if (DIGITS.test(s)) return false; // str(n): Sequential and ModuleList keys, made at run time
+  return NAME_CHARS.test(s) || (s.length === 1 && s.charCodeAt(0) < 256);
+}
+
+/** UTF-8 as Python's 'surrogatepass' writes it: a lone surrogate becomes its 3-byte form instead of U+FFFD. */
+export function encodeSurrogatePass(s: string): Buffer {
+  if (!/[\ud800-\udfff]/.test(s)) return Buffer.from(s, 'utf8');
+  const parts: Buffer[] = [];
+  let start = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0xd800 || c > 0xdfff) continue;
+    const paired = c <= 0xdbff && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00;
+    if (paired) {
+      i++;
+      continue;
+    }
+    parts.push(
+      Buffer.from(s.slice(start, i), 'utf8'),
+      Buffer.from([0xe0 | (c >> 12), 0x80 | ((c >> 6) & 0x3f), 0x80 | (c & 0x3f)]),
+    );
+    start = i + 1;
+  }
+  parts.push(Buffer.from(s.slice(start), 'utf8'));
+  return Buffer.concat(parts);
+}
+
+/** A str CPython keeps one object of (a one-character Latin-1 string made at run time): memoized by value. */
+class SingletonStr {
+  constructor(readonly value: string) {}
+}
+
+/** The str bytes.decode('latin-1') gives: a cached singleton for one character, else a new object. */
+function latin1Str(b: Uint8Array): SingletonStr | PyStr {
+  const s = Buffer.from(b).toString('latin1');
+  return s.length === 1 ? new SingletonStr(s) : new PyStr(s);
+}
+
+/** Minimal two's-complement little-endian bytes of n, as CPython's encode_long (LONG1/LONG4 payload). */
+export function encodeLong(n: bigint): Buffer {
+  if (n === 0n) return Buffer.alloc(0);
+  const magnitude = n < 0n ? -n : n;
+  const nbytes = Math.floor(magnitude.toString(2).length / 8) + 1;
+  const out = Buffer.alloc(nbytes);
+  let v = BigInt.asUintN(nbytes * 8, n);
+  for (let i = 0; i < nbytes; i++) {
+    out[i] = Number(v & 0xffn);
+    v >>= 8n;
+  }
+  // -(2**(8j-1)) is its own 256's complement: the extra sign byte is not needed.
+  if (n < 0n && nbytes > 1 && out[nbytes - 1] === 0xff && (out[nbytes - 2] & 0x80) !== 0) return out.subarray(0, -1);
+  return out;
+}
+
+/** A growable byte buffer. */
+class Sink {
+  buf = Buffer.allocUnsafe(4096);
+  length = 0;
+
+  private reserve(n: number): void {
+    if (this.length + n <= this.buf.length) return;
+    const grown = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.length + n));
+    this.buf.copy(grown, 0, 0, this.length);
+    this.buf = grown;
+  }
+  byte(b: number): void {
+    this.reserve(1);
+    this.buf[this.length++] = b;
+  }
+  bytes(b: Uint8Array): void {
+    this.reserve(b.length);
+    this.buf.set(b, this.length);
+    this.length += b.length;
+  }
+  u16(v: number): void {
+    this.reserve(2);
+    this.length = this.buf.writeUInt16LE(v, this.length);
+  }
+  u32(v: number): void {
+    this.reserve(4);
+    this.length = this.buf.writeUInt32LE(v, this.length);
+  }
+  i32(v: number): void {
+    this.reserve(4);
+    this.length = this.buf.writeInt32LE(v, this.length);
+  }
+  u64(v: number): void {
+    this.reserve(8);
+    this.length = this.buf.writeBigUInt64LE(BigInt(v), this.length);
+  }
+  f64be(v: number): void {
+    this.reserve(8);
+    this.length = this.buf.writeDoubleBE(v, this.length);
+  }
+  ascii(s: string): void {
+    this.bytes(Buffer.from(s, 'latin1'));
+  }
+  take(): Buffer {
+    return this.buf.subarray(0, this.length);
+  }
+}
+
+/**
+ * Pickles `obj` as CPython's `pickle.Pickler(f, protocol).dump(obj)` would, with `hooks` for persistent ids and for
+ * objects only the caller knows (tensors, registered classes). Throws TorchTypeError for values Python has no
+ * counterpart for (undefined, functions, symbols, unregistered class instances), naming where they are.
+ */
+export function pickle(obj: unknown, hooks: PicklerHooks = {}, protocol: PickleProtocol = 2): Buffer {
+  return new Pickler(hooks, protocol).dump(obj);
+}
+
+class Pickler {
+  private readonly out = new Sink();
+  /** Start of the current protocol-4 frame's contents in `out`. */
+  private frameStart = -1;
+  private readonly memoObjects = new Map<object, number>();
+  private readonly memoStrings = new Map<string, number>();
+  private readonly memoGlobals = new Map<string, number>();
+  private readonly memoSmallBytes = new Map<string, number>();
+  private memoSize = 0;
+  private readonly path: string[] = [];
+  /** OrderedDicts whose str keys are all distinct objects (a state_dict's _metadata). */
+  private readonly freshKeyDicts = new WeakSet<object>();
+
+  constructor(
+    private readonly hooks: PicklerHooks,
+    private readonly protocol: PickleProtocol,
+  ) {
+    if (![1, 2, 3, 4].includes(protocol)) {
+      throw new TorchTypeError(`pickle protocol ${protocol} is not supported; use 1, 2, 3 or 4`);
+    }
+  }
+
+  dump(obj: unknown): Buffer {
+    if (this.protocol >= 2) {
+      this.out.byte(OP.PROTO);
+      this.out.byte(this.protocol);
+    }
+    if (this.protocol >= 4) this.startFrame();
+    this.save(obj, null, undefined);
+    this.out.byte(OP.STOP);
+    if (this.protocol >= 4) this.endFrame();
+    return Buffer.from(this.out.take());
+  }
+
+  // ---- framing (protocol 4) ----------------------------------------------------------------------------------
+
+  private startFrame(): void {
+    this.out.byte(OP.FRAME);
+    this.out.u64(0); // length, filled in by endFrame
+    this.frameStart = this.out.length;
+  }
+
+  private endFrame(): void {
+    const size = this.out.length - this.frameStart;
+    if (size === 0) {
+      this.out.length -= 9; // an empty frame is not written
+    } else {
+      this.out.buf.writeBigUInt64LE(BigInt(size), this.frameStart - 8);
+    }
+    this.frameStart = -1;
+  }
+
+  /** CPython ends a frame at the first opcode boundary past 64 KiB and starts the next. */
+  private opcodeBoundary(): void {
+    if (this.protocol < 4 || this.out.length - this.frameStart < FRAME_SIZE_TARGET) return;
+    this.endFrame();
+    this.startFrame();
+  }
+
+  // ---- memo ---------------------------------------------------------------------------------------------------
+
+  private put(): number {
+    const idx = this.memoSize++;
+    if (this.protocol >= 4) this.out.byte(OP.MEMOIZE);
+    else if (idx < 256) {
+      this.out.byte(OP.BINPUT);
+      this.out.byte(idx);
+    } else {
+      this.out.byte(OP.LONG_BINPUT);
+      this.out.u32(idx);
+    }
+    return idx;
+  }
+
+  private get(idx: number): void {
+    if (idx < 256) {
+      this.out.byte(OP.BINGET);
+      this.out.byte(idx);
+    } else {
+      this.out.byte(OP.LONG_BINGET);
+      this.out.u32(idx);
+    }
+  }
+
+  private memoizeObject(obj: object): void {
+    this.memoObjects.set(obj, this.put());
+  }
+
+  // ---- dispatch -----------------------------------------------------------------------------------------------
+
+  private where(): string {
+    return this.path.length ? ` at obj${this.path.join('')}` : '';
+  }
+
+  private fail(what: string): never {
+    throw new TorchTypeError(`cannot save ${what}${this.where()}`);
+  }
+
+  /** Saves one value; `container`/`slot` say where it sits, for integral floats marked there. */
+  private save(v: unknown, container: object | null, slot: unknown): void {
+    if (this.path.length > MAX_DEPTH) this.fail(`an object nested more than ${MAX_DEPTH} levels deep`);
+    if (typeof v === 'object' && v !== null && this.hooks.persistentId) {
+      const pid = this.hooks.persistentId(v);
+      if (pid !== undefined) {
+        this.save(pid, null, undefined);
+        this.out.byte(OP.BINPERSID);
+        this.opcodeBoundary();
+        return;
+      }
+    }
+    switch (typeof v) {
+      case 'number':
+        if (container !== null && isMarkedFloat(container, slot)) this.saveFloat(v);
+        else if (Number.isInteger(v) && !Object.is(v, -0)) this.saveInt(v);
+        else this.saveFloat(v);
+        break;
+      case 'bigint':
+        this.saveInt(v);
+        break;
+      case 'boolean':
+        if (this.protocol >= 2) this.out.byte(v ? OP.NEWTRUE : OP.NEWFALSE);
+        else this.out.ascii(v ? 'I01\n' : 'I00\n');
+        break;
+      case 'string':
+        this.saveStr(v, null);
+        break;
+      case 'object':
+        if (v === null) this.out.byte(OP.NONE);
+        else this.saveObject(v);
+        break;
+      case 'undefined':
+        this.fail('undefined (Python has no such value; use null for None)');
+        break;
+      default:
+        this.fail(`a ${typeof v}`);
+    }
+    this.opcodeBoundary();
+  }
+
+  private saveObject(v: object): void {
+    if (v instanceof Float) return this.saveFloat(v.value);
+    if (v instanceof PyStr) return this.saveStr(v.value, v);
+    if (v instanceof SingletonStr) return this.saveStr(v.value, 'value');
+    const memo = this.memoObjects.get(v);
+    if (memo !== undefined) return this.get(memo);
+    const reduction = this.hooks.reduce?.(v);
+    if (reduction instanceof PyGlobal) return this.saveGlobal(reduction.module, reduction.name, v);
+    if (reduction) return this.saveReduce(reduction, v);
+    if (Buffer.isBuffer(v) || v instanceof Uint8Array) return this.saveBytes(v);
+    if (v instanceof Tuple) return this.saveTuple(v);
+    if (Array.isArray(v)) return this.saveList(v);
+    if (v instanceof OrderedDict) return this.saveOrderedDict(v);
+    if (v instanceof Map) return this.saveDict(v, v.entries(), v.size);
+    if (v instanceof FrozenSet) return this.saveSet(v, 'frozenset');
+    if (v instanceof Set) return this.saveSet(v, 'set');
+    if (v instanceof ByteArray) return this.saveByteArray(v);
+    if (v instanceof PyGlobal) return this.saveGlobal(v.module, v.name, v);
+    if (v instanceof PyObject) {
+      const { kind, cls: func, args, kwargs, state } = v;
+      const listItems = v.listItems ?? undefined;
+      const dictItems = v.dictItems ?? undefined;
+      return this.saveReduce({ kind, func, args, kwargs, state, listItems, dictItems }, v);
+    }
+    const proto = Object.getPrototypeOf(v);
+    if (proto === Object.prototype || proto === null) {
+      const entries = Object.entries(v);
+      return this.saveDict(v, entries, entries.length);
+    }
+    this.fail(`an object of class ${v.constructor?.name ?? 'unknown'} (not a Python value; register its class)`);
+  }
+
+  // ---- atoms --------------------------------------------------------------------------------------------------
+
+  private saveInt(v: number | bigint): void {
+    const n = typeof v === 'bigint' ? v : null;
+    const small = n === null ? v : n >= -0x80000000n && n <= 0x7fffffffn ? Number(n) : null;
+    if (typeof small === 'number' && small >= -0x80000000 && small <= 0x7fffffff) {
+      if (small >= 0 && small <= 0xff) {
+        this.out.byte(OP.BININT1);
+        this.out.byte(small);
+      } else if (small >= 0 && small <= 0xffff) {
+        this.out.byte(OP.BININT2);
+        this.out.u16(small);
+      } else {
+        this.out.byte(OP.BININT);
+        this.out.i32(small);
+      }
+      return;
+    }
+    const big = BigInt(v);
+    if (this.protocol < 2) {
+      this.out.ascii(`L${big}L\n`);
+      return;
+    }
+    const bytes = encodeLong(big);
+    if (bytes.length < 256) {
+      this.out.byte(OP.LONG1);
+      this.out.byte(bytes.length);
+    } else {
+      this.out.byte(OP.LONG4);
+      this.out.u32(bytes.length);
+    }
+    this.out.bytes(bytes);
+  }
+
+  private saveFloat(v: number): void {
+    this.out.byte(OP.BINFLOAT);
+    this.out.f64be(v);
+  }
+
+  /** A str; `identity` is the PyStr that is this very object, 'value' for a singleton, null for a plain string. */
+  private saveStr(s: string, identity: PyStr | 'value' | null): void {
+    const byValue = identity === 'value' || (identity === null && isSingletonString(s));
+    const memo = byValue
+      ? this.memoStrings.get(s)
+      : identity instanceof PyStr
+        ? this.memoObjects.get(identity)
+        : undefined;
+    if (memo !== undefined) return this.get(memo);
+    this.writeStr(s);
+    const idx = this.put(); // a fresh string is stored too, though nothing refers to it again
+    if (byValue) this.memoStrings.set(s, idx);
+    else if (identity instanceof PyStr) this.memoObjects.set(identity, idx);
+  }
+
+  private writeStr(s: string): void {
+    const utf8 = encodeSurrogatePass(s);
+    if (this.protocol >= 4 && utf8.length < 256) {
+      this.out.byte(OP.SHORT_BINUNICODE);
+      this.out.byte(utf8.length);
+    } else if (utf8.length > 0xffffffff) {
+      this.out.byte(OP.BINUNICODE8);
+      this.out.u64(utf8.length);
+    } else {
+      this.out.byte(OP.BINUNICODE);
+      this.out.u32(utf8.length);
+    }
+    this.out.bytes(utf8);
+  }
+
+  private saveBytes(b: Uint8Array): void {
+    // CPython keeps one object for b'' and for each one-byte value.
+    const smallKey = b.length <= 1 ? Buffer.from(b).toString('hex') : null;
+    if (smallKey !== null) {
+      const memo = this.memoSmallBytes.get(smallKey);
+      if (memo !== undefined) return this.get(memo);
+    }
+    if (this.protocol >= 3) {
+      if (b.length < 256) {
+        this.out.byte(OP.SHORT_BINBYTES);
+        this.out.byte(b.length);
+      } else if (b.length <= 0xffffffff) {
+        this.out.byte(OP.BINBYTES);
+        this.out.u32(b.length);
+      } else {
+        this.out.byte(OP.BINBYTES8);
+        this.out.u64(b.length);
+      }
+      this.out.bytes(b);
+      const idx = this.put();
+      if (smallKey !== null) this.memoSmallBytes.set(smallKey, idx);
+      else this.memoObjects.set(b, idx);
+      return;
+    }
+    // Protocols < 3 have no bytes opcode: bytes are rebuilt as _codecs.encode(latin-1 str, 'latin1').
+    const reduction: Reduction =
+      b.length === 0
+        ? { kind: 'reduce', func: new PyGlobal('builtins', 'bytes'), args: tuple() }
+        : {
+            kind: 'reduce',
+            func: new PyGlobal('_codecs', 'encode'),
+            args: tuple<unknown>(latin1Str(b), 'latin1'),
+          };
+    this.saveReduce(reduction, b);
+    if (smallKey !== null) this.memoSmallBytes.set(smallKey, this.memoObjects.get(b) as number);
+  }
+
+  private saveByteArray(v: ByteArray): void {
+    const args = v.bytes.length === 0 ? tuple() : tuple<unknown>(Buffer.from(v.bytes));
+    this.saveReduce({ kind: 'reduce', func: new PyGlobal('builtins', 'bytearray'), args }, v);
+  }
+
+  /** GLOBAL (protocols ≤ 3, with Python 2 names below 3) or STACK_GLOBAL; memoized by name. */
+  private saveGlobal(module: string, name: string, obj: object | null): void {
+    const key = `${module}\n${name}`;
+    const memo = this.memoGlobals.get(key);
+    if (memo !== undefined) return this.get(memo);
+    if (this.protocol >= 4) {
+      this.saveStr(module, null);
+      this.saveStr(name, null);
+      this.out.byte(OP.STACK_GLOBAL);
+    } else {
+      const [m, n] = this.protocol < 3 ? python2Name(module, name) : [module, name];
+      if (!/^[\x20-\x7e]*$/.test(m + n))
+        this.fail(`the global ${module}.${name} (not ASCII) with protocol ${this.protocol}`);
+      this.out.byte(OP.GLOBAL);
+      this.out.ascii(`${m}\n${n}\n`);
+    }
+    const idx = this.put();
+    this.memoGlobals.set(key, idx);
+    if (obj !== null) this.memoObjects.set(obj, idx);
+  }
+
+  // ---- containers ---------------------------------------------------------------------------------------------
+
+  private saveTuple(t: Tuple): void {
+    const n = t.length;
+    if (n === 0) {
+      this.out.byte(OP.EMPTY_TUPLE);
+      return;
+    }
+    const short = n <= 3 && this.protocol >= 2;
+    if (!short) this.out.byte(OP.MARK);
+    this.saveItems(t, t);
+    const memo = this.memoObjects.get(t);
+    if (memo !== undefined) {
+      // The tuple refers to itself (through a list or dict): drop the copy, fetch the memoized one.
+      if (short) for (let i = 0; i < n; i++) this.out.byte(OP.POP);
+      else this.out.byte(OP.POP_MARK);
+      return this.get(memo);
+    }
+    this.out.byte(short ? [OP.TUPLE1, OP.TUPLE2, OP.TUPLE3][n - 1] : OP.TUPLE);
+    this.memoizeObject(t);
+  }
+
+  private saveItems(items: readonly unknown[], container: object): void {
+    for (let i = 0; i < items.length; i++) {
+      this.path.push(`[${i}]`);
+      this.save(items[i], container, i);
+      this.path.pop();
+    }
+  }
+
+  /** An exact list: EMPTY_LIST, memo, then APPEND for one item or MARK…APPENDS batches of 1000. */
+  private saveList(list: unknown[]): void {
+    this.out.byte(OP.EMPTY_LIST);
+    this.memoizeObject(list);
+    const n = list.length;
+    if (n === 0) return;
+    if (n === 1) {
+      this.saveItems(list, list);
+      this.out.byte(OP.APPEND);
+      return;
+    }
+    for (let start = 0; start < n; start += BATCHSIZE) {
+      this.out.byte(OP.MARK);
+      const end = Math.min(n, start + BATCHSIZE);
+      for (let i = start; i < end; i++) {
+        this.path.push(`[${i}]`);
+        this.save(list[i], list, i);
+        this.path.pop();
+      }
+      this.out.byte(OP.APPENDS);
+    }
+  }
+
+  /** An exact dict: EMPTY_DICT, memo, then SETITEM for one item or MARK…SETITEMS batches of 1000. */
+  private saveDict(d: object, entries: Iterable<[unknown, unknown]>, size: number): void {
+    this.out.byte(OP.EMPTY_DICT);
+    this.memoizeObject(d);
+    if (size === 0) return;
+    const it = entries[Symbol.iterator]();
+    if (size === 1) {
+      this.saveEntry(d, it.next().value as [unknown, unknown]);
+      this.out.byte(OP.SETITEM);
+      return;
+    }
+    // As CPython's batch_dict_exact: a batch that fills up is followed by another one, even an empty one.
+    let count: number;
+    do {
+      this.out.byte(OP.MARK);
+      count = 0;
+      while (count < BATCHSIZE) {
+        const r = it.next();
+        if (r.done) break;
+        this.saveEntry(d, r.value);
+        count++;
+      }
+      this.out.byte(OP.SETITEMS);
+    } while (count === BATCHSIZE);
+  }
+
+  private saveEntry(d: object, [k, v]: [unknown, unknown]): void {
+    this.path.push(`[${typeof k === 'string' ? JSON.stringify(k) : String(k)}]`);
+    const fresh = typeof k === 'string' && k !== '' && this.freshKeyDicts.has(d);
+    this.save(fresh ? new PyStr(k) : k, null, undefined);
+    this.save(v, d, k);
+    this.path.pop();
+  }
+
+  private saveOrderedDict(d: OrderedDict): void {
+    const state = d.attributes && d.attributes.size > 0 ? d.attributes : undefined;
+    // Module.state_dict() names _metadata entries by prefix[:-1], a new string for every module but the root ('').
+    const metadata = d.attributes?.get('_metadata');
+    if (metadata instanceof OrderedDict) this.freshKeyDicts.add(metadata);
+    this.saveReduce(
+      {
+        kind: 'reduce',
+        func: new PyGlobal('collections', 'OrderedDict'),
+        args: tuple(),
+        dictItems: d.entries(),
+        state,
+      },
+      d,
+    );
+  }
+
+  /** set / frozenset: `__builtin__ set` of a list below protocol 4; EMPTY_SET + ADDITEMS or FROZENSET from 4. */
+  private saveSet(s: Set<unknown>, kind: 'set' | 'frozenset'): void {
+    if (this.protocol < 4) {
+      const args = tuple<unknown>([...s]);
+      this.saveReduce({ kind: 'reduce', func: new PyGlobal('builtins', kind), args }, s);
+      return;
+    }
+    if (kind === 'frozenset') {
+      this.out.byte(OP.MARK);
+      for (const item of s) this.save(item, s, item);
+      const memo = this.memoObjects.get(s);
+      if (memo !== undefined) {
+        this.out.byte(OP.POP_MARK);
+        return this.get(memo);
+      }
+      this.out.byte(OP.FROZENSET);
+      this.memoizeObject(s);
+      return;
+    }
+    this.out.byte(OP.EMPTY_SET);
+    this.memoizeObject(s);
+    const items = [...s];
+    for (let start = 0; start < items.length; start += BATCHSIZE) {
+      this.out.byte(OP.MARK);
+      for (const item of items.slice(start, start + BATCHSIZE)) this.save(item, s, item);
+      this.out.byte(OP.ADDITEMS);
+    }
+  }
+
+  // ---- reduce -------------------------------------------------------------------------------------------------
+
+  /** CPython's save_reduce: build, memoize obj, then items and state. */
+  private saveReduce(r: Reduction, obj: object): void {
+    if (r.kind === 'newobj_ex') {
+      if (this.protocol < 4)
+        this.fail(`an object built with keyword arguments (NEWOBJ_EX) with protocol ${this.protocol}`);
+      this.saveCallable(r.func);
+      this.save(r.args, null, undefined);
+      this.save(r.kwargs ?? new Map(), null, undefined);
+      this.out.byte(OP.NEWOBJ_EX);
+    } else if (r.kind === 'newobj' && this.protocol >= 2) {
+      this.saveCallable(r.func);
+      this.save(r.args, null, undefined);
+      this.out.byte(OP.NEWOBJ);
+    } else if (r.kind === 'newobj') {
+      // Protocol 1 has no NEWOBJ: copyreg.__newobj__(cls, *args) does the same.
+      this.saveGlobal('copyreg', '__newobj__', null);
+      this.save(tuple<unknown>(r.func, ...r.args), null, undefined);
+      this.out.byte(OP.REDUCE);
+    } else {
+      this.saveCallable(r.func);
+      this.save(r.args, null, undefined);
+      this.out.byte(OP.REDUCE);
+    }
+    const memo = this.memoObjects.get(obj);
+    if (memo !== undefined) {
+      // obj was reached again while its arguments were written: keep the first one.
+      this.out.byte(OP.POP);
+      this.get(memo);
+    } else {
+      this.memoizeObject(obj);
+    }
+    // Marked floats among the items are looked up in the items' own container when it is one (a PyObject's).
+    if (r.listItems) this.batchIter(r.listItems, false, Array.isArray(r.listItems) ? r.listItems : obj);
+    if (r.dictItems) this.batchIter(r.dictItems, true, r.dictItems instanceof Map ? r.dictItems : obj);
+    if (r.state !== undefined && r.state !== null) {
+      this.path.push('.__state__');
+      this.save(r.state, null, undefined);
+      this.path.pop();
+      this.out.byte(OP.BUILD);
+    }
+  }
+
+  private saveCallable(func: unknown): void {
+    if (func instanceof PyGlobal) this.saveGlobal(func.module, func.name, func);
+    else this.save(func, null, undefined);
+  }
+
+  /** CPython's batch_list / batch_dict over an iterator: a lone item in a batch is APPEND / SETITEM. */
+  private batchIter(items: Iterable<unknown>, dict: boolean, container: object): void {
+    const it = items[Symbol.iterator]();
+    let index = 0;
+    const write = (item: unknown): void => {
+      if (dict) return this.saveEntry(container, item as [unknown, unknown]);
+      this.path.push(`[${index}]`);
+      this.save(item, container, index++);
+      this.path.pop();
+    };
+    let n: number;
+    do {
+      const first = it.next();
+      if (first.done) break;
+      let next = it.next();
+      if (next.done) {
+        write(first.value);
+        this.out.byte(dict ? OP.SETITEM : OP.APPEND);
+        break;
+      }
+      this.out.byte(OP.MARK);
+      write(first.value);
+      n = 1;
+      while (!next.done) {
+        write(next.value);
+        n++;
+        if (n === BATCHSIZE) break;
+        next = it.next();
+      }
+      this.out.byte(dict ? OP.SETITEMS : OP.APPENDS);
+    } while (n === BATCHSIZE);
+  }
+}

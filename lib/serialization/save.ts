@@ -1,0 +1,132 @@
+/**
+ * torch.save: the file Python's `torch.save(obj, f)` writes for the same object and file name, byte for byte
+ * (PyTorch 1.6–2.0 layout: `data.pkl`, `data/<key>` sorted as strings, `version`), or the legacy format.
+ * Storages go from tensor memory to the file without an intermediate copy: the file is described as a list of
+ * segments (header Buffers and tensor handles) that the native layer checksums and writes.
+ */
+import type { Writable } from 'stream';
+import { TorchError, TorchTypeError } from '../errors';
+import { native, Segment } from '../native';
+import { legacySegments } from './legacy-write';
+import { pickle, PickleProtocol } from './pickler';
+import { SavedStorage, StorageTable } from './torch-reduce';
+import { zipSegments } from './zip-write';
+
+/** Options of {@link save} and {@link saveAsync}. */
+export interface SaveOptions {
+  /** 'zip' (PyTorch's format since 1.6, the default) or 'legacy' (`_use_new_zipfile_serialization=False`). */
+  format?: 'zip' | 'legacy';
+  /** Write a temporary file beside the target and rename it over the target (default true): a crash or error
+   * never leaves a torn file. With false, the target is truncated and written in place. */
+  atomic?: boolean;
+  /** fsync the file (and, when atomic, its folder) before returning (default true). */
+  fsync?: boolean;
+  /** Pickle protocol, as torch.save's `pickle_protocol` (default 2, PyTorch's default). */
+  pickleProtocol?: PickleProtocol;
+}
+
+/** Where to save: a file path, or a writable stream (which gets the bytes in order and is not closed). */
+export type SaveTarget = string | Writable;
+
+/** The version record every torch.save of this layout writes. */
+const VERSION_RECORD = Buffer.from('3\n');
+
+/**
+ * The records' folder name: the file name without its folders and without its last extension
+ * (`ckpt.pth.tar` → `ckpt.pth`), 'archive' for a stream, as PyTorch's writer derives it.
+ */
+export function archivePrefix(target: SaveTarget): string {
+  if (typeof target !== 'string') return 'archive';
+  const base = target.slice(Math.max(target.lastIndexOf('/'), target.lastIndexOf('\\')) + 1);
+  const dot = base.lastIndexOf('.');
+  const prefix = dot === -1 ? base : base.slice(0, dot);
+  if (prefix === '') throw new TorchError(`invalid file name: ${target}`);
+  return prefix;
+}
+
+function checkOptions(target: unknown, opts: SaveOptions): Required<SaveOptions> {
+  if (typeof target !== 'string' && !isWritable(target)) {
+    throw new TorchTypeError('torch.save: expected a file path or a writable stream as the second argument');
+  }
+  const format = opts.format ?? 'zip';
+  if (format !== 'zip' && format !== 'legacy') {
+    throw new TorchTypeError(`torch.save: format must be 'zip' or 'legacy', got ${JSON.stringify(format)}`);
+  }
+  return { format, atomic: opts.atomic ?? true, fsync: opts.fsync ?? true, pickleProtocol: opts.pickleProtocol ?? 2 };
+}
+
+function isWritable(x: unknown): x is Writable {
+  return typeof x === 'object' && x !== null && typeof (x as Writable).write === 'function';
+}
+
+/** What one save writes: the object's pickle and storages, and how to lay them out once CRCs are known. */
+interface Plan {
+  /** Segments whose CRC-32 the zip format needs (none for legacy). */
+  crcInputs: Segment[];
+  layout(crcs: number[]): Segment[];
+}
+
+function plan(obj: unknown, target: SaveTarget, o: Required<SaveOptions>): Plan {
+  const legacy = o.format === 'legacy';
+  const prefix = legacy ? '' : archivePrefix(target);
+  const table = new StorageTable(legacy);
+  const data = pickle(obj, table, o.pickleProtocol);
+  if (legacy) return { crcInputs: [], layout: () => legacySegments(data, table.storages, o.pickleProtocol) };
+  const byKey: SavedStorage[] = [...table.storages].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const contents: [string, Segment, number][] = [
+    ['data.pkl', data, data.length],
+    ...byKey.map((s): [string, Segment, number] => [`data/${s.key}`, s.bytes, s.nbytes]),
+    ['version', VERSION_RECORD, VERSION_RECORD.length],
+  ];
+  return {
+    crcInputs: contents.map(([, seg]) => seg),
+    layout: (crcs) =>
+      zipSegments(
+        contents.map(([name, seg, size], i) => ({ name: `${prefix}/${name}`, data: seg, size, crc: crcs[i] })),
+      ),
+  };
+}
+
+/** The non-empty segments as Buffers for a stream (tensor bytes viewed in place, not copied). */
+function streamChunks(segments: Segment[]): Uint8Array[] {
+  const chunks = segments.map((s) => (s instanceof Uint8Array ? s : native.numel(s) > 0 ? native.bytesView(s) : null));
+  return chunks.filter((c): c is Uint8Array => c !== null && c.length > 0);
+}
+
+/**
+ * Saves `obj` as Python's `torch.save(obj, f)` would: to a file path (atomically by default) or a writable stream.
+ * `obj` may be a Tensor or Parameter, a state dict (OrderedDict with `_metadata`), an optimizer or scheduler state
+ * dict, a plain object (a dict with str keys), a Map (any keys), an array (list), a Tuple, numbers (integral → int,
+ * others and {@link Float} → float), bigints, strings, Buffers (bytes), null, booleans, Sets, torch values (Size,
+ * TorchDtype, Device), PyGlobal/PyObject values from a loaded file, and instances of registered classes.
+ * @throws TorchTypeError for values Python has no counterpart for (naming where they are), TorchError for
+ *   unsupported tensors, and the OS error (with `.code`) when the file cannot be written; the old file is then kept.
+ */
+export function save(obj: unknown, f: SaveTarget, opts: SaveOptions = {}): void {
+  const o = checkOptions(f, opts);
+  const p = plan(obj, f, o);
+  const segments = p.layout(p.crcInputs.length ? native.crc32(p.crcInputs) : []);
+  if (typeof f === 'string') native.writeFile(f, segments, o.atomic, o.fsync);
+  else for (const chunk of streamChunks(segments)) f.write(chunk);
+}
+
+/**
+ * {@link save} with the checksums and the file writing done off the main thread. Pickling (walking `obj`) happens
+ * before the returned promise is made, so `obj` may change afterwards; tensor memory is pinned until the write ends.
+ * For a stream, resolves once the stream has taken every byte (honouring back-pressure).
+ */
+export async function saveAsync(obj: unknown, f: SaveTarget, opts: SaveOptions = {}): Promise<void> {
+  const o = checkOptions(f, opts);
+  const p = plan(obj, f, o);
+  const segments = p.layout(p.crcInputs.length ? await native.crc32Async(p.crcInputs) : []);
+  if (typeof f === 'string') return native.writeFileAsync(f, segments, o.atomic, o.fsync);
+  await writeStream(f, streamChunks(segments));
+}
+
+async function writeStream(stream: Writable, chunks: Uint8Array[]): Promise<void> {
+  for (const chunk of chunks) {
+    await new Promise<void>((resolve, reject) => {
+      stream.write(chunk, (err) => (err ? reject(err) : resolve()));
+    });
+  }
+}
