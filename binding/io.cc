@@ -46,42 +46,85 @@ Napi::Error ToJs(Napi::Env env, const OsError& e) {
 // ---- mapping
 // ---------------------------------------------------------------------------------------------------------
 
+// A private (copy-on-write) mapping of a whole file; populate reads the pages ahead (for the async twin, so that the
+// reads happen on the thread pool). An empty file maps to {nullptr, 0}.
+std::pair<void*, size_t> MapImpl(const std::string& path, bool populate) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw OsError(errno, "open", path);
+  struct stat st;
+  if (::fstat(fd, &st) != 0) {
+    int e = errno;
+    ::close(fd);
+    throw OsError(e, "fstat", path);
+  }
+  if (S_ISDIR(st.st_mode)) {
+    ::close(fd);
+    throw OsError(EISDIR, "open", path);
+  }
+  size_t len = static_cast<size_t>(st.st_size);
+  if (len == 0) {
+    ::close(fd);
+    return {nullptr, 0};
+  }
+  void* p = ::mmap(nullptr, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | (populate ? MAP_POPULATE : 0), fd, 0);
+  int e = errno;
+  ::close(fd);
+  if (p == MAP_FAILED) throw OsError(e, "mmap", path);
+  return {p, len};
+}
+
+// The mapping as a Buffer that unmaps it when collected.
+Napi::Value MappedBuffer(Napi::Env env, std::pair<void*, size_t> m) {
+  if (m.second == 0) return Napi::Buffer<uint8_t>::New(env, 0);
+  return Napi::Buffer<uint8_t>::New(
+      env, static_cast<uint8_t*>(m.first), m.second,
+      [](Napi::Env, uint8_t* data, size_t* n) {
+        ::munmap(data, *n);
+        delete n;
+      },
+      new size_t(m.second));
+}
+
 // mapFile(path) → Buffer over a private (copy-on-write) mapping of the whole file: tensors loaded from it view the
 // pages, and writing to such a tensor never changes the file.
 Napi::Value MapFile(const Args& a) {
   std::string path = a.str(0);
   try {
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) throw OsError(errno, "open", path);
-    struct stat st;
-    if (::fstat(fd, &st) != 0) {
-      int e = errno;
-      ::close(fd);
-      throw OsError(e, "fstat", path);
-    }
-    if (S_ISDIR(st.st_mode)) {
-      ::close(fd);
-      throw OsError(EISDIR, "open", path);
-    }
-    size_t len = static_cast<size_t>(st.st_size);
-    if (len == 0) {
-      ::close(fd);
-      return Napi::Buffer<uint8_t>::New(a.env(), 0);
-    }
-    void* p = ::mmap(nullptr, len, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
-    int e = errno;
-    ::close(fd);
-    if (p == MAP_FAILED) throw OsError(e, "mmap", path);
-    return Napi::Buffer<uint8_t>::New(
-        a.env(), static_cast<uint8_t*>(p), len,
-        [](Napi::Env, uint8_t* data, size_t* n) {
-          ::munmap(data, *n);
-          delete n;
-        },
-        new size_t(len));
+    return MappedBuffer(a.env(), MapImpl(path, false));
   } catch (const OsError& e) {
     throw ToJs(a.env(), e);
   }
+}
+
+// mapFileAsync(path) → Promise<Buffer>: mapFile with the mapping made, and its pages read, on the thread pool.
+class MapWorker : public Napi::AsyncWorker {
+ public:
+  MapWorker(Napi::Env env, std::string path)
+      : Napi::AsyncWorker(env), deferred_(Napi::Promise::Deferred::New(env)), path_(std::move(path)) {}
+  Napi::Promise Promise() { return deferred_.Promise(); }
+  void Execute() override {
+    try {
+      map_ = MapImpl(path_, true);
+    } catch (const OsError& e) {
+      os_ = std::make_unique<OsError>(e);
+      SetError(e.msg);
+    }
+  }
+  void OnOK() override { deferred_.Resolve(MappedBuffer(Env(), map_)); }
+  void OnError(const Napi::Error& e) override { deferred_.Reject(os_ ? ToJs(Env(), *os_).Value() : e.Value()); }
+
+ private:
+  Napi::Promise::Deferred deferred_;
+  std::string path_;
+  std::pair<void*, size_t> map_{nullptr, 0};
+  std::unique_ptr<OsError> os_;
+};
+
+Napi::Value MapFileAsync(const Args& a) {
+  auto* w = new MapWorker(a.env(), a.str(0));
+  Napi::Promise p = w->Promise();
+  w->Queue();
+  return p;
 }
 
 // ---- segments
@@ -303,11 +346,8 @@ Napi::Value Crc32Async(const Args& a) {
 
 void RegisterIo(Napi::Env env, Napi::Object e) {
   const std::pair<const char*, NativeFn> fns[] = {
-      {"mapFile", MapFile},
-      {"crc32", Crc32},
-      {"crc32Async", Crc32Async},
-      {"writeFile", WriteFile},
-      {"writeFileAsync", WriteFileAsync},
+      {"mapFile", MapFile},       {"mapFileAsync", MapFileAsync}, {"crc32", Crc32},
+      {"crc32Async", Crc32Async}, {"writeFile", WriteFile},       {"writeFileAsync", WriteFileAsync},
   };
   for (const auto& [name, fn] : fns) Def(env, e, name, fn);
 }

@@ -57,6 +57,16 @@ export {
   classOf,
 } from './serialization';
 export type { PickleClass, BuildKind } from './serialization';
+export {
+  load,
+  loadAsync,
+  LoadErrorCode,
+  NumpyArray,
+  NumpyScalar,
+  TorchScriptArchive,
+  TypedStorage,
+} from './serialization';
+export type { LoadOptions, LoadSource, MapLocation } from './serialization';
 export { save, saveAsync } from './serialization';
 export type { SaveOptions, SaveTarget } from './serialization';
 import * as nn from './nn';

@@ -268,6 +268,7 @@ export interface Native {
 
   // files
   mapFile(path: string): Buffer;
+  mapFileAsync(path: string): Promise<Buffer>;
   crc32(segments: Segment[]): number[];
   crc32Async(segments: Segment[]): Promise<number[]>;
   writeFile(path: string, segments: Segment[], atomic: boolean, fsync: boolean): void;

@@ -1,0 +1,137 @@
+/**
+ * Loading the legacy format (`_use_new_zipfile_serialization=False`, pytorch-format.md §3): pickles of the magic
+ * number, the protocol version and sys_info, then the object pickle, the list of storage keys, and each storage's
+ * payload (int64 element count, then the raw little-endian bytes), in that order, with no alignment.
+ *
+ * The payloads follow the object pickle, and their lengths depend on the storage types the pickle names, so the
+ * object pickle is read twice: a first pass with probe storages learns each key's type and size and where the pickle
+ * ends; the second builds the tensors over the payload bytes.
+ */
+import { elementSize } from '../dtype';
+import { loadError, LoadErrorCode, Where } from './load-errors';
+import type { Restore } from './map-location';
+import { badValue } from './pickle-args';
+import { loadPickle, PickleLoadOptions } from './reconstruct';
+import { parseStoragePid, StorageContext, StorageRecord } from './storage-read';
+
+/** torch.serialization.MAGIC_NUMBER and PROTOCOL_VERSION. */
+const MAGIC_NUMBER = 0x1950a86a20f9469cfc6cn;
+const PROTOCOL_VERSION = 1001;
+
+export interface LegacyLoadOptions extends PickleLoadOptions {
+  restore: Restore;
+  file?: string;
+}
+
+/** True when the bytes look like the 0.1.x tar variant (a POSIX tar header). */
+export function isLegacyTar(buf: Buffer): boolean {
+  return buf.length >= 512 && buf.toString('latin1', 257, 262) === 'ustar';
+}
+
+/** What the legacy header pickles say, and where the object pickle starts. */
+export interface LegacyHeader {
+  objectStart: number;
+  protocol: number;
+}
+
+/** Reads the magic number, protocol version and sys_info pickles; throws BAD_MAGIC unless they are torch's. */
+export function readLegacyHeader(buf: Buffer, opts: PickleLoadOptions, file?: string): LegacyHeader {
+  const where: Where = { file };
+  if (isLegacyTar(buf)) {
+    throw loadError(LoadErrorCode.UNSUPPORTED, 'the tar format of PyTorch 0.1.x is not supported', where);
+  }
+  const noPid = (): never => badValue('unexpected persistent id in the file header', where);
+  let magic;
+  try {
+    magic = loadPickle(buf, 0, noPid, opts, where);
+  } catch (e) {
+    if ((e as { code?: string }).code === LoadErrorCode.UNSAFE) throw e;
+    throw loadError(LoadErrorCode.BAD_MAGIC, `Invalid magic number; corrupt file? (${(e as Error).message})`, where, e);
+  }
+  if (magic.value !== MAGIC_NUMBER)
+    throw loadError(LoadErrorCode.BAD_MAGIC, 'Invalid magic number; corrupt file?', where);
+  const version = loadPickle(buf, magic.end, noPid, opts, where);
+  if (version.value !== PROTOCOL_VERSION) {
+    throw loadError(LoadErrorCode.BAD_MAGIC, `Invalid protocol version: ${String(version.value)}`, where);
+  }
+  const sysInfo = loadPickle(buf, version.end, noPid, opts, where);
+  return { objectStart: sysInfo.end, protocol: magic.protocol };
+}
+
+/** Loads a legacy-format checkpoint; returns the object and its pickle protocol. */
+export function readLegacyCheckpoint(buf: Buffer, opts: LegacyLoadOptions): { value: unknown; protocol: number } {
+  const where: Where = { file: opts.file };
+  const header = readLegacyHeader(buf, opts, opts.file);
+  const ctx: StorageContext = { bigEndian: false, restore: opts.restore, file: opts.file };
+
+  // Pass 1: probe storages (types and sizes) and the end of the object pickle.
+  const probes = new Map<string, StorageRecord>();
+  const probeLoad = (pid: unknown): unknown => {
+    if (Array.isArray(pid) && pid[0] === 'module') return pid[1];
+    const p = parseStoragePid(pid, where);
+    let root = probes.get(p.key);
+    if (!root) {
+      root = StorageRecord.probe(p.key, p.dtype, p.untyped, p.numel, buf.length - header.objectStart, ctx);
+      probes.set(p.key, root);
+    }
+    return p.view ? root.slice(p.view.key, p.view.offset, p.view.numel) : root;
+  };
+  const first = loadPickle(buf, header.objectStart, probeLoad, opts, where, true);
+
+  // The storage keys, then each payload in that order.
+  const keys = loadPickle(
+    buf,
+    first.end,
+    () => badValue('unexpected persistent id in the storage keys', where),
+    opts,
+    where,
+  );
+  if (!Array.isArray(keys.value)) badValue('the storage keys of a legacy file must be a list', where);
+  const payloads = new Map<string, Buffer>();
+  let p = keys.end;
+  for (const k of keys.value as unknown[]) {
+    const key = String(k);
+    const root = probes.get(key);
+    if (!root) badValue(`storage key '${key}' is not used by the pickle`, where);
+    const rec = { file: opts.file, record: `storage ${key}` };
+    if (p + 8 > buf.length) throw loadError(LoadErrorCode.TRUNCATED, 'the file ends inside the storages', rec);
+    const numel = buf.readBigInt64LE(p);
+    const expected = BigInt((root as StorageRecord).nbytes / elementSize((root as StorageRecord).dtype));
+    if (numel !== expected) {
+      throw loadError(LoadErrorCode.STORAGE_SIZE, `storage has wrong size: expected ${expected} got ${numel}`, rec);
+    }
+    const end = p + 8 + (root as StorageRecord).nbytes;
+    if (end > buf.length) throw loadError(LoadErrorCode.TRUNCATED, 'the file ends inside the storages', rec);
+    payloads.set(key, buf.subarray(p + 8, end));
+    p = end;
+  }
+
+  // Pass 2: the real storages over the payloads.
+  const storages = new Map<string, StorageRecord>();
+  const persistentLoad = (pid: unknown): unknown => {
+    if (Array.isArray(pid) && pid[0] === 'module') return pid[1];
+    const sp = parseStoragePid(pid, where);
+    let root = storages.get(sp.key);
+    if (!root) {
+      const bytes = payloads.get(sp.key);
+      if (!bytes) {
+        throw loadError(LoadErrorCode.RECORD_MISSING, `storage '${sp.key}' has no data in the file`, where);
+      }
+      root = StorageRecord.fromRecord(
+        sp.key,
+        sp.dtype,
+        sp.untyped,
+        sp.location,
+        sp.numel,
+        bytes,
+        ctx,
+        `storage ${sp.key}`,
+      );
+      root.prepare();
+      storages.set(sp.key, root);
+    }
+    return sp.view ? root.slice(sp.view.key, sp.view.offset, sp.view.numel) : root;
+  };
+  const second = loadPickle(buf, header.objectStart, persistentLoad, opts, where);
+  return { value: second.value, protocol: second.protocol };
+}

@@ -1,0 +1,22 @@
+/**
+ * Checks on the values a pickle passes to the functions it names (rebuild functions, persistent ids, torch.Size…):
+ * a value of the wrong type is a BAD_VALUE error naming what was expected, never a crash further down.
+ */
+import { loadError, LoadErrorCode, Where } from './load-errors';
+
+/** Throws BAD_VALUE: an argument does not have the type or shape its function needs. */
+export function badValue(message: string, where: Where): never {
+  throw loadError(LoadErrorCode.BAD_VALUE, message, where);
+}
+
+/** A Python int that fits a safe JS integer. */
+export function intArg(v: unknown, what: string, where: Where): number {
+  if (typeof v === 'number' && Number.isSafeInteger(v)) return v;
+  return badValue(`${what} must be an int, got ${typeof v === 'bigint' ? 'a huge int' : typeof v}`, where);
+}
+
+/** A tuple or list of ints (sizes, strides). */
+export function intsArg(v: unknown, what: string, where: Where): number[] {
+  if (!Array.isArray(v)) badValue(`${what} must be a tuple of ints`, where);
+  return (v as unknown[]).map((x, i) => intArg(x, `${what}[${i}]`, where));
+}

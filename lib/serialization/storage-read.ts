@@ -1,0 +1,289 @@
+/**
+ * Storages of a file being loaded. Each record ('data/<key>', or a legacy payload) becomes one libtorch storage over
+ * the file's bytes (zero-copy: a tensor over the mapped pages or the caller's Buffer), placed by mapLocation; every
+ * tensor that names the same key is a view of that one storage, after its extent is checked against the storage's
+ * real length.
+ */
+import { DType, elementSize, isComplex } from '../dtype';
+import { native, NativeTensor } from '../native';
+import { wrap } from '../tensor';
+import { loadError, LoadErrorCode, Where } from './load-errors';
+import type { Restore } from './map-location';
+import { badValue, intArg } from './pickle-args';
+import { PyGlobal } from './python';
+import { dtypeOfStorageClass } from './storage-types';
+
+/** What every storage of one file shares. */
+export interface StorageContext {
+  /** The file's `byteorder` record says 'big': elements are swapped when the storage is made. */
+  bigEndian: boolean;
+  restore: Restore;
+  file?: string;
+}
+
+/** Dtypes whose elements are bytes in a storage but whose tensors need a quantizer: their storage is made as ints. */
+const PLAIN_OF_QUANTIZED: Partial<Record<DType, DType>> = {
+  qint8: 'int8',
+  quint8: 'uint8',
+  qint32: 'int32',
+  quint4x2: 'uint8',
+  quint2x4: 'uint8',
+};
+
+/** Strictest alignment any dtype needs (complex128): untyped storages may be viewed as anything. */
+const MAX_ALIGN = 16;
+
+/**
+ * One storage of the file: a whole record, or (legacy files) a view into another storage's bytes. Made into a
+ * libtorch storage once, when first needed (eagerly by the loaders, so that a bad location fails as in PyTorch).
+ */
+export class StorageRecord {
+  private handle: NativeTensor | null = null;
+
+  /**
+   * @param dtype  the storage class's dtype; 'uint8' for UntypedStorage
+   * @param nbytes bytes of the storage (what the pickle claims; checked against `bytes` by the factory)
+   * @param bytes  the record's bytes (at least nbytes), or null for a view (then root and byteOffset say where)
+   */
+  private constructor(
+    readonly key: string,
+    readonly dtype: DType,
+    readonly untyped: boolean,
+    readonly location: string,
+    readonly nbytes: number,
+    private readonly bytes: Buffer | null,
+    private readonly root: StorageRecord | null,
+    private readonly byteOffset: number,
+    private readonly ctx: StorageContext,
+    readonly recordName: string,
+  ) {}
+
+  /** A storage over a record's bytes; throws STORAGE_SIZE when the record is shorter than the claimed size. */
+  static fromRecord(
+    key: string,
+    dtype: DType,
+    untyped: boolean,
+    location: string,
+    numel: number,
+    bytes: Buffer,
+    ctx: StorageContext,
+    recordName: string,
+  ): StorageRecord {
+    const nbytes = numel * elementSize(dtype);
+    if (!Number.isSafeInteger(numel) || numel < 0 || nbytes > bytes.length) {
+      throw loadError(
+        LoadErrorCode.STORAGE_SIZE,
+        `storage '${key}' claims ${numel} elements of ${dtype} (${nbytes} bytes) but its record holds ${bytes.length} bytes`,
+        { file: ctx.file, record: recordName },
+      );
+    }
+    return new StorageRecord(
+      key,
+      dtype,
+      untyped,
+      location,
+      nbytes,
+      bytes.subarray(0, nbytes),
+      null,
+      0,
+      ctx,
+      recordName,
+    );
+  }
+
+  /**
+   * A storage whose bytes are not known yet (a legacy file's first pass, which learns the storages' types and sizes
+   * before their payloads can be found): its tensors are checked and made empty. `available` bounds the claim.
+   */
+  static probe(
+    key: string,
+    dtype: DType,
+    untyped: boolean,
+    numel: number,
+    available: number,
+    ctx: StorageContext,
+  ): StorageRecord {
+    const nbytes = numel * elementSize(dtype);
+    if (!Number.isSafeInteger(numel) || numel < 0 || nbytes > available) {
+      throw loadError(
+        LoadErrorCode.STORAGE_SIZE,
+        `storage '${key}' claims ${nbytes} bytes but only ${available} bytes follow the pickle`,
+        { file: ctx.file },
+      );
+    }
+    return new StorageRecord(key, dtype, untyped, 'cpu', nbytes, null, null, 0, ctx, `storage ${key}`);
+  }
+
+  /** A legacy storage view: `numel` elements from element `offset` of this storage. */
+  slice(key: string, offset: number, numel: number): StorageRecord {
+    const size = elementSize(this.dtype);
+    const ok = Number.isSafeInteger(offset) && Number.isSafeInteger(numel) && offset >= 0 && numel >= 0;
+    if (!ok || (offset + numel) * size > this.nbytes) {
+      throw loadError(
+        LoadErrorCode.STORAGE_SIZE,
+        `storage view '${key}' (${numel} elements from ${offset}) lies outside storage '${this.key}' of ${this.nbytes} bytes`,
+        this.where(),
+      );
+    }
+    return new StorageRecord(
+      key,
+      this.dtype,
+      this.untyped,
+      this.location,
+      numel * size,
+      null,
+      this,
+      offset * size,
+      this.ctx,
+      this.recordName,
+    );
+  }
+
+  /** True for a probe (no bytes yet), or a view of one. */
+  get isProbe(): boolean {
+    return this.root ? this.root.isProbe : this.bytes === null;
+  }
+
+  where(): Where {
+    return { file: this.ctx.file, record: this.recordName };
+  }
+
+  /**
+   * The libtorch storage, as a 1-D tensor over all its bytes on its final device. The bytes are viewed in place
+   * unless they must be byte-swapped or are not aligned for their elements (legacy payloads have no padding).
+   */
+  materialize(viewDtype: DType = this.dtype): NativeTensor {
+    if (this.root) return this.root.materialize(viewDtype);
+    if (this.handle) return this.handle;
+    if (this.bytes === null) {
+      this.handle = native.empty([0], PLAIN_OF_QUANTIZED[this.dtype] ?? this.dtype, null);
+      return this.handle;
+    }
+    let bytes = this.bytes;
+    const align = this.untyped ? MAX_ALIGN : Math.max(1, elementSize(this.dtype));
+    if (this.ctx.bigEndian) {
+      bytes = Buffer.from(bytes);
+      const dtype = this.untyped ? viewDtype : this.dtype;
+      const part = isComplex(dtype) ? elementSize(dtype) / 2 : elementSize(dtype);
+      if (part === 2) bytes.swap16();
+      else if (part === 4) bytes.swap32();
+      else if (part === 8) bytes.swap64();
+    } else if (bytes.byteOffset % align !== 0) {
+      // A fresh ArrayBuffer starts aligned for any element type.
+      const copy = Buffer.allocUnsafeSlow(bytes.length);
+      bytes.copy(copy);
+      bytes = copy;
+    }
+    const plain = PLAIN_OF_QUANTIZED[this.dtype] ?? this.dtype;
+    const cpu = wrap(native.fromExternal(bytes, plain));
+    const placed = this.ctx.restore(cpu, this.location)._h;
+    if (native.storageNbytes(placed) < this.nbytes) {
+      throw loadError(
+        LoadErrorCode.BAD_VALUE,
+        `mapLocation returned a smaller storage for '${this.key}'`,
+        this.where(),
+      );
+    }
+    this.handle = placed;
+    return placed;
+  }
+
+  /**
+   * Makes the storage now, as PyTorch does when the pickle first names it (so a bad location fails there). An
+   * untyped big-endian storage waits for its first tensor, whose dtype says how to swap its bytes.
+   */
+  prepare(): void {
+    if (!(this.untyped && this.ctx.bigEndian)) this.materialize();
+  }
+
+  /** Elements of `dtype` that start at byte 0 of this storage's root (a view's own offset, in those elements). */
+  private rootOffset(dtype: DType): number {
+    const size = elementSize(dtype);
+    if (this.byteOffset % size !== 0) {
+      throw loadError(
+        LoadErrorCode.TENSOR_EXTENT,
+        `storage view '${this.key}' is not aligned for ${dtype}`,
+        this.where(),
+      );
+    }
+    return this.byteOffset / size;
+  }
+
+  /**
+   * Checks that a tensor of `dtype` with this offset, sizes and strides lies inside the storage (PyTorch's
+   * computeStorageNbytes), before any tensor is made.
+   */
+  checkExtent(dtype: DType, offset: number, sizes: number[], strides: number[]): void {
+    const fail = (why: string): never => {
+      throw loadError(
+        LoadErrorCode.TENSOR_EXTENT,
+        `tensor of ${dtype} with offset ${offset}, size [${sizes}] and stride [${strides}] ${why}`,
+        this.where(),
+      );
+    };
+    if (sizes.length !== strides.length) fail('has sizes and strides of different lengths');
+    if (!Number.isSafeInteger(offset) || offset < 0) fail('has a bad offset');
+    for (let i = 0; i < sizes.length; i++) {
+      if (!Number.isSafeInteger(sizes[i]) || sizes[i] < 0) fail('has a negative or non-integer size');
+      if (!Number.isSafeInteger(strides[i]) || strides[i] < 0) fail('has a negative or non-integer stride');
+    }
+    if (sizes.some((s) => s === 0)) return;
+    let last = BigInt(offset);
+    for (let i = 0; i < sizes.length; i++) last += BigInt(sizes[i] - 1) * BigInt(strides[i]);
+    // Sub-byte quantized types pack several elements into each byte.
+    const bits = dtype === 'quint4x2' ? 4n : dtype === 'quint2x4' ? 2n : BigInt(elementSize(dtype) * 8);
+    const needed = ((last + 1n) * bits + 7n) / 8n;
+    if (needed > BigInt(this.nbytes)) fail(`needs ${needed} bytes but its storage '${this.key}' has ${this.nbytes}`);
+  }
+
+  /** A tensor of dtype over this storage (sharing it), after checking its extent. */
+  view(dtype: DType, offset: number, sizes: number[], strides: number[]): NativeTensor {
+    this.checkExtent(dtype, offset, sizes, strides);
+    if (this.isProbe) return native.empty([0], PLAIN_OF_QUANTIZED[dtype] ?? dtype, null);
+    const base = this.materialize(dtype);
+    return native.setStorage(base, dtype, offset + this.rootOffset(dtype), sizes, strides);
+  }
+}
+
+/** A storage persistent id: ('storage', <Type>Storage, key, location, numel[, view_metadata]) (pytorch-format.md §4). */
+export interface StoragePid {
+  dtype: DType;
+  untyped: boolean;
+  key: string;
+  location: string;
+  numel: number;
+  /** Legacy files only: (view_key, offset, numel) of a view into the storage. */
+  view: { key: string; offset: number; numel: number } | null;
+}
+
+/** Parses and checks a storage persistent id. */
+export function parseStoragePid(pid: unknown, where: Where): StoragePid {
+  if (!Array.isArray(pid) || pid[0] !== 'storage') {
+    const kind = Array.isArray(pid) ? String(pid[0]) : typeof pid;
+    return badValue(`Unknown typename for persistent_load, expected 'storage' but got '${kind}'`, where);
+  }
+  if (pid.length !== 5 && pid.length !== 6) badValue(`a storage persistent id has ${pid.length} items`, where);
+  const [, type, key, location, numel, view] = pid as unknown[];
+  const name = type instanceof PyGlobal ? type.name : '';
+  const dtype = dtypeOfStorageClass(name);
+  if (dtype === undefined) return badValue(`unknown storage type ${String(type)}`, where);
+  if (typeof key !== 'string' && typeof key !== 'number') badValue('a storage key must be a string', where);
+  if (typeof location !== 'string') badValue('a storage location must be a string', where);
+  let v: StoragePid['view'] = null;
+  if (view !== undefined && view !== null) {
+    if (!Array.isArray(view) || view.length !== 3) return badValue('bad storage view metadata', where);
+    v = {
+      key: String(view[0]),
+      offset: intArg(view[1], 'view offset', where),
+      numel: intArg(view[2], 'view size', where),
+    };
+  }
+  return {
+    dtype,
+    untyped: name === 'UntypedStorage' || name === '_UntypedStorage',
+    key: String(key),
+    location: location as string,
+    numel: intArg(numel, 'storage numel', where),
+    view: v,
+  };
+}
