@@ -40,19 +40,17 @@ function flatten(data: NestedList | readonly NestedList[]): { shape: number[]; v
     if (d === shape.length) {
       if (Array.isArray(x))
         throw new TorchTypeError('expected a sequence of equal-length sequences (ragged nested list)');
+      // null is Python's None, and gets PyTorch's message for it.
+      if (x === null) throw new TorchError('Could not infer dtype of NoneType');
       if (typeof x !== 'number' && typeof x !== 'bigint' && typeof x !== 'boolean' && !(x instanceof Complex)) {
-        throw new TorchTypeError(
-          `Could not infer dtype of ${x === null ? 'null' : typeof x === 'object' ? inspect(x) : typeof x}`,
-        );
+        throw new TorchTypeError(`Could not infer dtype of ${typeof x === 'object' ? inspect(x) : typeof x}`);
       }
       values.push(x);
       return;
     }
-    if (!Array.isArray(x) || x.length !== shape[d]) {
-      throw new TorchError(
-        `expected sequence of length ${shape[d]} at dim ${d} (got ${Array.isArray(x) ? x.length : 'a scalar'})`,
-        'ValueError',
-      );
+    if (!Array.isArray(x)) throw new TorchTypeError('not a sequence');
+    if (x.length !== shape[d]) {
+      throw new TorchError(`expected sequence of length ${shape[d]} at dim ${d} (got ${x.length})`, 'ValueError');
     }
     for (const y of x) walk(y, d + 1);
   };
@@ -197,6 +195,9 @@ export function checkExtent(shape: number[], strides: number[], offset: number, 
  * count elements. The memory must be aligned to the element size.
  */
 export function fromBuffer(buf: ArrayBufferView | ArrayBuffer, opts: FromBufferOptions): Tensor {
+  if (!(buf instanceof ArrayBuffer) && !ArrayBuffer.isView(buf)) {
+    throw new TorchTypeError(`fromBuffer expects a Buffer, typed array or ArrayBuffer, got ${inspect(buf)}`);
+  }
   const dtype = toDtype(opts.dtype);
   const bytes =
     buf instanceof ArrayBuffer ? new Uint8Array(buf) : new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);

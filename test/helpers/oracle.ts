@@ -158,6 +158,7 @@ export function assertSameError(fn: () => unknown, theirs: PyOut, where = 'call'
     (e: Error) => {
       assert.ok(e instanceof torch.TorchError, `${where}: not a TorchError: ${e}`);
       assert.equal(e.message, expected, where);
+      assert.equal((e as torch.TorchError).pyType, type, `${where}: Python exception class`);
       return true;
     },
     `${where}: PyTorch raised ${type}: ${expected}; ours did not throw`,
