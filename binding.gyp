@@ -20,6 +20,7 @@
         "binding/io.cc",
         "binding/nn.cc",
         "binding/ops.cc",
+        "binding/quantized.cc",
         "binding/runtime.cc",
         "binding/tensor.cc"
       ],

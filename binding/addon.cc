@@ -12,6 +12,7 @@ void RegisterNn(Napi::Env env, Napi::Object exports);
 void RegisterRuntime(Napi::Env env, Napi::Object exports);
 void RegisterIo(Napi::Env env, Napi::Object exports);
 void RegisterArchive(Napi::Env env, Napi::Object exports);
+void RegisterQuantized(Napi::Env env, Napi::Object exports);
 
 void SetErrorClass(Napi::Env env, const Napi::Function& ctor) { Data(env).errorClass = Napi::Persistent(ctor); }
 
@@ -32,6 +33,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   RegisterRuntime(env, exports);
   RegisterIo(env, exports);
   RegisterArchive(env, exports);
+  RegisterQuantized(env, exports);
   Def(env, exports, "setErrorClass", [](const Args& a) -> Napi::Value {
     if (a.size() < 1 || !a[0].IsFunction()) throw ArgError("argument 0: expected a constructor");
     SetErrorClass(a.env(), a[0].As<Napi::Function>());

@@ -48,6 +48,20 @@ export interface Native {
   arange(start: Scalar, end: Scalar, step: Scalar, dtype: Opt<string>, device: Opt<string>): H;
   linspace(start: Scalar, end: Scalar, steps: number, dtype: Opt<string>, device: Opt<string>): H;
 
+  // quantized tensors: a view over a storage (per tensor: scale and zero point; per channel: tensors and an axis)
+  quantizedView(
+    base: H,
+    dtype: string,
+    offset: number,
+    size: number[],
+    stride: number[],
+    scale: number | H,
+    zeroPoint: number | H,
+    axis: number | null,
+  ): H;
+  qParams(t: H): [string, number, number] | [string, H, H, number];
+  intRepr(t: H): H;
+
   // metadata
   dtype(t: H): string;
   shape(t: H): number[];

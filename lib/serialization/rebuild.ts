@@ -137,11 +137,51 @@ function rebuildFromCpuTensor(args: Tuple, where: Where): Tensor {
   return withRequiresGrad(placeOn(t, args[2], where), boolArg(args[3], 'requires_grad', where), where);
 }
 
+/** Per-channel scales or zero points: a tensor, or (per_channel_affine_float_qparams) a list of numbers. */
+function channelParams(v: unknown, dtype: 'float64' | 'int64', what: string, where: Where): Tensor {
+  if (v instanceof Tensor) return v;
+  if (!Array.isArray(v) || v.some((x) => typeof x !== 'number'))
+    return badValue(`${what} must be a tensor or a list`, where);
+  const values = dtype === 'float64' ? new Float64Array(v as number[]) : BigInt64Array.from(v as number[], BigInt);
+  return wrap(native.fromBytes(new Uint8Array(values.buffer), dtype, [v.length]));
+}
+
+/**
+ * `_rebuild_qtensor(storage, storage_offset, size, stride, quantizer_params, requires_grad, backward_hooks)`:
+ * quantizer_params is (per_tensor_affine, scale, zero_point) or (per_channel_affine[_float_qparams], scales,
+ * zero_points, axis).
+ */
+function rebuildQTensor(args: Tuple, where: Where): Tensor {
+  argCount(args, 7, 7, '_rebuild_qtensor', where);
+  const s = storageArg(args[0], where);
+  const offset = intArg(args[1], 'storage_offset', where);
+  const sizes = intsArg(args[2], 'size', where);
+  const strides = intsArg(args[3], 'stride', where);
+  const q = Array.isArray(args[4]) ? (args[4] as unknown[]) : [];
+  const scheme = q[0] instanceof PyGlobal ? q[0].name : '';
+  let h;
+  if (scheme === 'per_tensor_affine' && q.length === 3 && typeof q[1] === 'number') {
+    h = s.quantizedView(offset, sizes, strides, q[1], intArg(q[2], 'zero_point', where), null);
+  } else if ((scheme === 'per_channel_affine' || scheme === 'per_channel_affine_float_qparams') && q.length === 4) {
+    const scales = channelParams(q[1], 'float64', 'scales', where);
+    const zeroPoints = channelParams(q[2], scheme === 'per_channel_affine' ? 'int64' : 'float64', 'zero_points', where);
+    h = s.quantizedView(offset, sizes, strides, scales._h, zeroPoints._h, intArg(q[3], 'axis', where));
+  } else {
+    throw loadError(
+      LoadErrorCode.UNSUPPORTED,
+      `quantization scheme '${scheme || String(args[4])}' is not supported`,
+      where,
+    );
+  }
+  return withRequiresGrad(wrap(h), boolArg(args[5], 'requires_grad', where), where);
+}
+
 /** The rebuild functions by their Python names. */
 export const REBUILD_FUNCTIONS: ReadonlyMap<string, (args: Tuple, where: Where) => Tensor> = new Map([
   ['torch._utils._rebuild_tensor', rebuildTensor],
   ['torch._utils._rebuild_tensor_v2', rebuildTensorV2],
   ['torch._utils._rebuild_tensor_v3', rebuildTensorV3],
+  ['torch._utils._rebuild_qtensor', rebuildQTensor],
   ['torch._utils._rebuild_parameter', rebuildParameter],
   ['torch._utils._rebuild_parameter_with_state', rebuildParameterWithState],
   ['torch._utils._rebuild_device_tensor_from_numpy', rebuildFromNumpy],

@@ -236,6 +236,30 @@ export class StorageRecord {
     if (needed > BigInt(this.nbytes)) fail(`needs ${needed} bytes but its storage '${this.key}' has ${this.nbytes}`);
   }
 
+  /** A quantized tensor over this storage (sharing it), after checking its extent; per channel when axis is given. */
+  quantizedView(
+    offset: number,
+    sizes: number[],
+    strides: number[],
+    scale: number | NativeTensor,
+    zeroPoint: number | NativeTensor,
+    axis: number | null,
+  ): NativeTensor {
+    this.checkExtent(this.dtype, offset, sizes, strides);
+    if (this.isProbe) return native.empty([0], PLAIN_OF_QUANTIZED[this.dtype] ?? this.dtype, null);
+    const base = this.materialize();
+    return native.quantizedView(
+      base,
+      this.dtype,
+      offset + this.rootOffset(this.dtype),
+      sizes,
+      strides,
+      scale,
+      zeroPoint,
+      axis,
+    );
+  }
+
   /** A tensor of dtype over this storage (sharing it), after checking its extent. */
   view(dtype: DType, offset: number, sizes: number[], strides: number[]): NativeTensor {
     this.checkExtent(dtype, offset, sizes, strides);
