@@ -73,3 +73,5 @@ import * as nn from './nn';
 import * as optim from './optim';
 import * as models from './models';
 export { nn, optim, models };
+export { Checkpointer } from './checkpoint';
+export type { CheckpointerOptions, Trainables, CheckpointFile, Resumed } from './checkpoint';

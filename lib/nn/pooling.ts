@@ -2,10 +2,16 @@
  * nn.MaxPool2d and nn.AvgPool2d. As in PyTorch, sizes keep the form they were given in (an int stays an int, which
  * is what the repr and a pickle show) and the stride defaults to the kernel size itself.
  */
+import { tuple, Tuple } from '../serialization/python';
 import { Tensor } from '../tensor';
 import * as F from './functional';
 import { Module } from './module';
 import { pyStr } from './pyformat';
+
+/** A size as a Python user passes it: an int, or a tuple (a JS array becomes one). */
+function size(x: F.IntOrPair): number | Tuple<number> {
+  return typeof x === 'number' || x instanceof Tuple ? x : tuple(...x);
+}
 
 /** Options of MaxPool2d. */
 export interface MaxPool2dOptions {
@@ -26,10 +32,10 @@ export class MaxPool2d extends Module {
 
   constructor(kernelSize: F.IntOrPair, stride: F.IntOrPair | null = null, opts: MaxPool2dOptions = {}) {
     super();
-    this.kernelSize = kernelSize;
-    this.stride = stride ?? kernelSize;
-    this.padding = opts.padding ?? 0;
-    this.dilation = opts.dilation ?? 1;
+    this.kernelSize = size(kernelSize);
+    this.stride = stride === null ? this.kernelSize : size(stride);
+    this.padding = size(opts.padding ?? 0);
+    this.dilation = size(opts.dilation ?? 1);
     this.returnIndices = opts.returnIndices ?? false;
     this.ceilMode = opts.ceilMode ?? false;
   }
@@ -71,9 +77,9 @@ export class AvgPool2d extends Module {
 
   constructor(kernelSize: F.IntOrPair, stride: F.IntOrPair | null = null, opts: AvgPool2dOptions = {}) {
     super();
-    this.kernelSize = kernelSize;
-    this.stride = stride ?? kernelSize;
-    this.padding = opts.padding ?? 0;
+    this.kernelSize = size(kernelSize);
+    this.stride = stride === null ? this.kernelSize : size(stride);
+    this.padding = size(opts.padding ?? 0);
     this.ceilMode = opts.ceilMode ?? false;
     this.countIncludePad = opts.countIncludePad ?? true;
     this.divisorOverride = opts.divisorOverride ?? null;
