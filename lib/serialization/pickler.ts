@@ -22,7 +22,9 @@
  * - Numbers: a JS number is a Python int when it is integral (and not -0), else a float; a {@link Float}, or a slot
  *   marked with markFloat, is always a float; a bigint is an int.
  */
-import { TorchTypeError } from '../errors';
+import { TorchError, TorchTypeError } from '../errors';
+import { encodeLong, encodeSurrogatePass, Sink } from './pickle-encoding';
+import { OP } from './pickle-opcodes';
 import { python2Name } from './python2-names';
 import {
   BuildKind,
@@ -75,59 +77,6 @@ const BATCHSIZE = 1000;
 const FRAME_SIZE_TARGET = 64 * 1024;
 const MAX_DEPTH = 5000;
 
-// Opcodes (CPython's Lib/pickle.py names).
-const OP = {
-  MARK: 0x28,
-  STOP: 0x2e,
-  POP: 0x30,
-  POP_MARK: 0x31,
-  BINPERSID: 0x51,
-  BININT: 0x4a,
-  BININT1: 0x4b,
-  BININT2: 0x4d,
-  LONG: 0x4c,
-  NONE: 0x4e,
-  INT: 0x49,
-  REDUCE: 0x52,
-  BINUNICODE: 0x58,
-  EMPTY_LIST: 0x5d,
-  APPEND: 0x61,
-  BUILD: 0x62,
-  GLOBAL: 0x63,
-  APPENDS: 0x65,
-  BINGET: 0x68,
-  LONG_BINGET: 0x6a,
-  BINPUT: 0x71,
-  LONG_BINPUT: 0x72,
-  SETITEM: 0x73,
-  TUPLE: 0x74,
-  SETITEMS: 0x75,
-  EMPTY_DICT: 0x7d,
-  EMPTY_TUPLE: 0x29,
-  BINFLOAT: 0x47,
-  PROTO: 0x80,
-  NEWOBJ: 0x81,
-  TUPLE1: 0x85,
-  TUPLE2: 0x86,
-  TUPLE3: 0x87,
-  NEWTRUE: 0x88,
-  NEWFALSE: 0x89,
-  LONG1: 0x8a,
-  LONG4: 0x8b,
-  SHORT_BINBYTES: 0x43,
-  BINBYTES: 0x42,
-  SHORT_BINUNICODE: 0x8c,
-  BINUNICODE8: 0x8d,
-  BINBYTES8: 0x8e,
-  EMPTY_SET: 0x8f,
-  ADDITEMS: 0x90,
-  FROZENSET: 0x91,
-  NEWOBJ_EX: 0x92,
-  STACK_GLOBAL: 0x93,
-  MEMOIZE: 0x94,
-  FRAME: 0x95,
-} as const;
-
 const NAME_CHARS = /^[A-Za-z0-9_]*$/;
 const DIGITS = /^[0-9]+$/;
 
@@ -137,27 +86,12 @@ function isSingletonString(s: string): boolean {
   return NAME_CHARS.test(s) || (s.length === 1 && s.charCodeAt(0) < 256);
 }
 
-/** UTF-8 as Python's 'surrogatepass' writes it: a lone surrogate becomes its 3-byte form instead of U+FFFD. */
-export function encodeSurrogatePass(s: string): Buffer {
-  if (!/[\ud800-\udfff]/.test(s)) return Buffer.from(s, 'utf8');
-  const parts: Buffer[] = [];
-  let start = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0xd800 || c > 0xdfff) continue;
-    const paired = c <= 0xdbff && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00;
-    if (paired) {
-      i++;
-      continue;
-    }
-    parts.push(
-      Buffer.from(s.slice(start, i), 'utf8'),
-      Buffer.from([0xe0 | (c >> 12), 0x80 | ((c >> 6) & 0x3f), 0x80 | (c & 0x3f)]),
-    );
-    start = i + 1;
-  }
-  parts.push(Buffer.from(s.slice(start), 'utf8'));
-  return Buffer.concat(parts);
+function u32le(n: number): number[] {
+  return [n & 0xff, (n >>> 8) & 0xff, (n >>> 16) & 0xff, (n >>> 24) & 0xff];
+}
+
+function u64le(n: number): number[] {
+  return [...u32le(n % 2 ** 32), ...u32le(Math.floor(n / 2 ** 32))];
 }
 
 /** A str CPython keeps one object of (a one-character Latin-1 string made at run time): memoized by value. */
@@ -169,70 +103,6 @@ class SingletonStr {
 function latin1Str(b: Uint8Array): SingletonStr | PyStr {
   const s = Buffer.from(b).toString('latin1');
   return s.length === 1 ? new SingletonStr(s) : new PyStr(s);
-}
-
-/** Minimal two's-complement little-endian bytes of n, as CPython's encode_long (LONG1/LONG4 payload). */
-export function encodeLong(n: bigint): Buffer {
-  if (n === 0n) return Buffer.alloc(0);
-  const magnitude = n < 0n ? -n : n;
-  const nbytes = Math.floor(magnitude.toString(2).length / 8) + 1;
-  const out = Buffer.alloc(nbytes);
-  let v = BigInt.asUintN(nbytes * 8, n);
-  for (let i = 0; i < nbytes; i++) {
-    out[i] = Number(v & 0xffn);
-    v >>= 8n;
-  }
-  // -(2**(8j-1)) is its own 256's complement: the extra sign byte is not needed.
-  if (n < 0n && nbytes > 1 && out[nbytes - 1] === 0xff && (out[nbytes - 2] & 0x80) !== 0) return out.subarray(0, -1);
-  return out;
-}
-
-/** A growable byte buffer. */
-class Sink {
-  buf = Buffer.allocUnsafe(4096);
-  length = 0;
-
-  private reserve(n: number): void {
-    if (this.length + n <= this.buf.length) return;
-    const grown = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.length + n));
-    this.buf.copy(grown, 0, 0, this.length);
-    this.buf = grown;
-  }
-  byte(b: number): void {
-    this.reserve(1);
-    this.buf[this.length++] = b;
-  }
-  bytes(b: Uint8Array): void {
-    this.reserve(b.length);
-    this.buf.set(b, this.length);
-    this.length += b.length;
-  }
-  u16(v: number): void {
-    this.reserve(2);
-    this.length = this.buf.writeUInt16LE(v, this.length);
-  }
-  u32(v: number): void {
-    this.reserve(4);
-    this.length = this.buf.writeUInt32LE(v, this.length);
-  }
-  i32(v: number): void {
-    this.reserve(4);
-    this.length = this.buf.writeInt32LE(v, this.length);
-  }
-  u64(v: number): void {
-    this.reserve(8);
-    this.length = this.buf.writeBigUInt64LE(BigInt(v), this.length);
-  }
-  f64be(v: number): void {
-    this.reserve(8);
-    this.length = this.buf.writeDoubleBE(v, this.length);
-  }
-  ascii(s: string): void {
-    this.bytes(Buffer.from(s, 'latin1'));
-  }
-  take(): Buffer {
-    return this.buf.subarray(0, this.length);
-  }
 }
 
 /**
@@ -252,6 +122,8 @@ class Pickler {
   private readonly memoStrings = new Map<string, number>();
   private readonly memoGlobals = new Map<string, number>();
   private readonly memoSmallBytes = new Map<string, number>();
+  /** Latin-1 singletons made at run time: in CPython not always the object a literal of the same value is. */
+  private readonly memoSingletons = new Map<string, number>();
   private memoSize = 0;
   private readonly path: string[] = [];
   /** OrderedDicts whose str keys are all distinct objects (a state_dict's _metadata). */
@@ -338,6 +210,16 @@ class Pickler {
     return this.path.length ? ` at obj${this.path.join('')}` : '';
   }
 
+  /** Calls a hook; a TorchError it throws is told where in the object it happened. */
+  private hook<T>(call: () => T): T {
+    try {
+      return call();
+    } catch (e) {
+      if (e instanceof TorchError && this.path.length && !e.message.endsWith(this.where())) e.message += this.where();
+      throw e;
+    }
+  }
+
   private fail(what: string): never {
     throw new TorchTypeError(`cannot save ${what}${this.where()}`);
   }
@@ -346,7 +228,7 @@ class Pickler {
   private save(v: unknown, container: object | null, slot: unknown): void {
     if (this.path.length > MAX_DEPTH) this.fail(`an object nested more than ${MAX_DEPTH} levels deep`);
     if (typeof v === 'object' && v !== null && this.hooks.persistentId) {
-      const pid = this.hooks.persistentId(v);
+      const pid = this.hook(() => this.hooks.persistentId?.(v));
       if (pid !== undefined) {
         this.save(pid, null, undefined);
         this.out.byte(OP.BINPERSID);
@@ -386,10 +268,10 @@ class Pickler {
   private saveObject(v: object): void {
     if (v instanceof Float) return this.saveFloat(v.value);
     if (v instanceof PyStr) return this.saveStr(v.value, v);
-    if (v instanceof SingletonStr) return this.saveStr(v.value, 'value');
+    if (v instanceof SingletonStr) return this.saveStr(v.value, 'singleton');
     const memo = this.memoObjects.get(v);
     if (memo !== undefined) return this.get(memo);
-    const reduction = this.hooks.reduce?.(v);
+    const reduction = this.hook(() => this.hooks.reduce?.(v));
     if (reduction instanceof PyGlobal) return this.saveGlobal(reduction.module, reduction.name, v);
     if (reduction) return this.saveReduce(reduction, v);
     if (Buffer.isBuffer(v) || v instanceof Uint8Array) return this.saveBytes(v);
@@ -454,34 +336,39 @@ class Pickler {
     this.out.f64be(v);
   }
 
-  /** A str; `identity` is the PyStr that is this very object, 'value' for a singleton, null for a plain string. */
-  private saveStr(s: string, identity: PyStr | 'value' | null): void {
-    const byValue = identity === 'value' || (identity === null && isSingletonString(s));
-    const memo = byValue
-      ? this.memoStrings.get(s)
-      : identity instanceof PyStr
-        ? this.memoObjects.get(identity)
-        : undefined;
+  /**
+   * A str. `identity`: the PyStr that is this very object, 'singleton' for a Latin-1 character made at run time, or
+   * null for a plain JS string (whose identity follows the rule in the file comment).
+   */
+  private saveStr(s: string, identity: PyStr | 'singleton' | null): void {
+    const table =
+      identity === 'singleton'
+        ? this.memoSingletons
+        : identity === null && isSingletonString(s)
+          ? this.memoStrings
+          : null;
+    const memo = table ? table.get(s) : identity instanceof PyStr ? this.memoObjects.get(identity) : undefined;
     if (memo !== undefined) return this.get(memo);
     this.writeStr(s);
     const idx = this.put(); // a fresh string is stored too, though nothing refers to it again
-    if (byValue) this.memoStrings.set(s, idx);
+    if (table) table.set(s, idx);
     else if (identity instanceof PyStr) this.memoObjects.set(identity, idx);
   }
 
   private writeStr(s: string): void {
     const utf8 = encodeSurrogatePass(s);
-    if (this.protocol >= 4 && utf8.length < 256) {
-      this.out.byte(OP.SHORT_BINUNICODE);
-      this.out.byte(utf8.length);
-    } else if (utf8.length > 0xffffffff) {
-      this.out.byte(OP.BINUNICODE8);
-      this.out.u64(utf8.length);
-    } else {
-      this.out.byte(OP.BINUNICODE);
-      this.out.u32(utf8.length);
-    }
-    this.out.bytes(utf8);
+    if (this.protocol >= 4 && utf8.length < 256) this.writePayload([OP.SHORT_BINUNICODE, utf8.length], utf8);
+    else if (utf8.length > 0xffffffff) this.writePayload([OP.BINUNICODE8, ...u64le(utf8.length)], utf8);
+    else this.writePayload([OP.BINUNICODE, ...u32le(utf8.length)], utf8);
+  }
+
+  /** An opcode with its length fields, then its data; as CPython, data of 64 KiB or more go between frames. */
+  private writePayload(header: number[], data: Uint8Array): void {
+    const unframed = this.protocol >= 4 && data.length >= FRAME_SIZE_TARGET;
+    if (unframed) this.endFrame();
+    this.out.bytes(Uint8Array.from(header));
+    this.out.bytes(data);
+    if (unframed) this.startFrame();
   }
 
   private saveBytes(b: Uint8Array): void {
@@ -492,17 +379,9 @@ class Pickler {
       if (memo !== undefined) return this.get(memo);
     }
     if (this.protocol >= 3) {
-      if (b.length < 256) {
-        this.out.byte(OP.SHORT_BINBYTES);
-        this.out.byte(b.length);
-      } else if (b.length <= 0xffffffff) {
-        this.out.byte(OP.BINBYTES);
-        this.out.u32(b.length);
-      } else {
-        this.out.byte(OP.BINBYTES8);
-        this.out.u64(b.length);
-      }
-      this.out.bytes(b);
+      if (b.length < 256) this.writePayload([OP.SHORT_BINBYTES, b.length], b);
+      else if (b.length <= 0xffffffff) this.writePayload([OP.BINBYTES, ...u32le(b.length)], b);
+      else this.writePayload([OP.BINBYTES8, ...u64le(b.length)], b);
       const idx = this.put();
       if (smallKey !== null) this.memoSmallBytes.set(smallKey, idx);
       else this.memoObjects.set(b, idx);

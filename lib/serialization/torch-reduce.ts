@@ -62,6 +62,9 @@ export class StorageTable implements PicklerHooks {
   }
 
   reduce(obj: object): Reduction | PyGlobal | undefined {
+    if (obj instanceof Tensor && native.isDisposed(obj._h)) {
+      throw new TorchTypeError('cannot save a tensor that has been disposed');
+    }
     if (obj instanceof Parameter) {
       const args = tuple<unknown>(new ParameterData(obj), native.requiresGrad(obj._h), new OrderedDict());
       return { kind: 'reduce', func: new PyGlobal(...REBUILD_PARAMETER), args };
@@ -89,7 +92,6 @@ export class StorageTable implements PicklerHooks {
 
   private reduceTensor(t: Tensor, requiresGrad: boolean): Reduction {
     const h = t._h;
-    if (native.isDisposed(h)) throw new TorchTypeError('cannot save a tensor that has been disposed');
     const dtype = native.dtype(h) as DType;
     const storage = this.storageOf(t, dtype);
     const args = tuple<unknown>(

@@ -17,6 +17,7 @@ import {
   Tuple,
 } from '../../lib/serialization/python';
 import type { DType } from '../../lib/dtype';
+import { runPython } from './python';
 
 export const FIXTURES_DIR = path.join(__dirname, '..', 'fixtures', 'core');
 
@@ -197,4 +198,29 @@ export function buildValueRecipe(recipe: FixtureCase['recipe']): unknown {
   const defs = new Map<string, unknown>();
   for (const [name, d] of Object.entries(recipe.defs ?? {})) defs.set(name, build(d, defs));
   return loose(recipe.value, defs);
+}
+
+/** A recipe saved by both sides: the file name decides the record prefix, `save` how Python's torch.save is called. */
+export interface RecipeCase {
+  file: string;
+  recipe: FixtureCase['recipe'];
+  save?: Partial<Omit<FixtureCase['save'], 'protocol'>> & { protocol?: 1 | 2 | 3 | 4; legacy_keys?: 'sequential' };
+}
+
+const GENERATOR_DIR = path.join(__dirname, '..', '..', 'scripts', 'fixtures');
+
+/**
+ * Has real PyTorch build each recipe (with the fixture generator's own code) and torch.save it into `dir` under the
+ * case's file name. Runs one Python process for all cases.
+ */
+export function pythonSaveRecipes(cases: RecipeCase[], dir: string): void {
+  runPython(
+    `sys.path.insert(0, ${JSON.stringify(GENERATOR_DIR)})
+import os, make_fixtures as mf
+for case in json.load(sys.stdin):
+    case['save'] = {'format': 'zip', 'protocol': 2, 'target': 'file', **case.get('save', {})}
+    obj = mf.build_recipe(json.loads(json.dumps(case['recipe'])))
+    mf.save_case(obj, case, os.path.join(${JSON.stringify(dir)}, case['file']))`,
+    { input: JSON.stringify(cases) },
+  );
 }
