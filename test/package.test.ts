@@ -125,51 +125,47 @@ describe('npm package: pack, install with no compiler, use from CommonJS, ESM an
     }
   });
 
-  const expected = () =>
-    pythonJson<{ seeded: number[]; product: number[][] }>(
-      [
-        'torch.manual_seed(7)',
-        'a = torch.randn(2, 3)',
-        'print(json.dumps({"seeded": a.flatten().tolist(), "product": (a @ torch.ones(3, 2)).tolist()}))',
-      ].join('\n'),
-    );
+  /** LeNet2's output for the input in lenet2.pt, flattened. */
+  let pythonOutput: number[];
+  const assertClose = (got: number[], what: string) => {
+    assert.equal(got.length, pythonOutput.length, what);
+    got.forEach((v, i) => assert.ok(Math.abs(v - pythonOutput[i]) <= 1e-6 * (1 + Math.abs(v)), `${what}[${i}]`));
+  };
+  const forward = [
+    "const ckpt = load('lenet2.pt');",
+    'const net = new torch.models.LeNet2({ classes: 10 });',
+    "net.loadStateDict(ckpt.get('model'));",
+    'net.eval();',
+    "const y = torch.noGrad(() => net.call(ckpt.get('x')));",
+  ];
 
-  it('works from CommonJS: require("torch-node")', () => {
-    const script = [
-      "const torch = require('torch-node');",
-      'torch.manualSeed(7);',
-      'const a = torch.randn([2, 3]);',
-      'const product = a.matmul(torch.ones([3, 2]));',
-      'console.log(JSON.stringify({ seeded: Array.from(a.flatten().data()), product: product.tolist() }));',
-    ].join('\n');
-    fs.writeFileSync(path.join(app, 'use.cjs'), script);
-    const got = JSON.parse(mustRun(process.execPath, ['use.cjs'], app, noCompilerEnv));
-    const want = expected();
-    assert.deepEqual(
-      got.seeded.map((v: number) => Math.fround(v)),
-      want.seeded.map((v) => Math.fround(v)),
+  it('loads a PyTorch checkpoint and runs LeNet2 from CommonJS: require("torch-node")', () => {
+    pythonOutput = pythonJson<number[]>(
+      [
+        "sys.path.insert(0, 'scripts/parity')",
+        'from lenet2 import LeNet2',
+        'torch.manual_seed(3)',
+        'net = LeNet2(10).eval()',
+        'x = torch.randn(2, 3, 32, 32)',
+        `torch.save({'model': net.state_dict(), 'x': x}, ${JSON.stringify(path.join(app, 'lenet2.pt'))})`,
+        'with torch.no_grad():',
+        '    print(json.dumps(net(x).flatten().tolist()))',
+      ].join('\n'),
+      { cwd: repo },
     );
-    got.product.flat().forEach((v: number, i: number) => assert.ok(Math.abs(v - want.product.flat()[i]) < 1e-5));
+    const script = ["const torch = require('torch-node');", 'const load = torch.load;', ...forward];
+    script.push('console.log(JSON.stringify(Array.from(y.flatten().data())));');
+    fs.writeFileSync(path.join(app, 'use.cjs'), script.join('\n'));
+    assertClose(JSON.parse(mustRun(process.execPath, ['use.cjs'], app, noCompilerEnv)), 'CommonJS output');
   });
 
-  it('works from ESM: default and named imports', () => {
-    const script = [
-      "import torch, { manualSeed, randn, Tensor } from 'torch-node';",
-      "import * as namespace from 'torch-node';",
-      'manualSeed(7);',
-      'const a = randn([2, 3]);',
-      'const product = torch.matmul(a, namespace.ones([3, 2]));',
-      'if (!(a instanceof Tensor) || namespace.default !== torch) throw new Error("ESM entry is not the CommonJS build");',
-      'console.log(JSON.stringify({ seeded: Array.from(a.flatten().data()), product: product.tolist() }));',
-    ].join('\n');
-    fs.writeFileSync(path.join(app, 'use.mjs'), script);
-    const got = JSON.parse(mustRun(process.execPath, ['use.mjs'], app, noCompilerEnv));
-    const want = expected();
-    assert.deepEqual(
-      got.seeded.map((v: number) => Math.fround(v)),
-      want.seeded.map((v) => Math.fround(v)),
-    );
-    got.product.flat().forEach((v: number, i: number) => assert.ok(Math.abs(v - want.product.flat()[i]) < 1e-5));
+  it('does the same from ESM (default and named imports) and saves a file Python reads', () => {
+    const script = ["import torch, { load, save, Tensor } from 'torch-node';", ...forward];
+    script.push("if (!(y instanceof Tensor)) throw new Error('not a Tensor');", "save(y, 'y-esm.pt');");
+    fs.writeFileSync(path.join(app, 'use.mjs'), script.join('\n'));
+    mustRun(process.execPath, ['use.mjs'], app, noCompilerEnv);
+    const saved = pythonJson<number[]>(`print(json.dumps(torch.load('y-esm.pt').flatten().tolist()))`, { cwd: app });
+    assertClose(saved, 'ESM output, saved and read by Python');
   });
 
   it('types: CommonJS and ESM consumers compile with tsc --noEmit against the installed dist/*.d.ts', () => {
