@@ -5,25 +5,13 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { Writable } from 'stream';
 import * as torch from '../lib';
 import { archivePrefix } from '../lib/serialization/save';
 import { buildValueRecipe, fixtureCases, fixturePath, pythonSaveRecipes, RecipeCase } from './helpers/fixtures';
+import { collector } from './helpers/collector';
 import { runPython } from './helpers/python';
 
 const sha256 = (b: Buffer): string => crypto.createHash('sha256').update(b).digest('hex');
-
-/** A Writable that keeps what it is given. */
-export function collector(): Writable & { bytes(): Buffer } {
-  const chunks: Buffer[] = [];
-  const w = new Writable({
-    write(chunk: Buffer, _enc, cb) {
-      chunks.push(Buffer.from(chunk));
-      cb();
-    },
-  });
-  return Object.assign(w, { bytes: () => Buffer.concat(chunks) });
-}
 
 const F = (v: number | string) => ({ $: 'float', v });
 const T = (...v: unknown[]) => ({ $: 'tuple', v });

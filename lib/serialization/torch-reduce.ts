@@ -1,20 +1,21 @@
 /**
  * How torch.save pickles torch objects (pytorch-format.md §4), as the pickler hooks of one save:
- * - a Tensor is `torch._utils._rebuild_tensor_v2(storage, offset, size, stride, requires_grad, OrderedDict())` and a
- *   Parameter `torch._utils._rebuild_parameter(data, requires_grad, OrderedDict())`;
+ * - a Tensor is `torch._utils._rebuild_tensor_v2(storage, offset, size, stride, requires_grad, OrderedDict())`, a
+ *   quantized one `_rebuild_qtensor(storage, offset, size, stride, quantizer_params, requires_grad, OrderedDict())`
+ *   and a Parameter `torch._utils._rebuild_parameter(data, requires_grad, OrderedDict())`;
  * - each storage is a persistent id, `('storage', torch.<Type>Storage, key, location, numel)` (the legacy format
  *   adds a sixth item, None), written once per storage: tensors that share a storage (views) get the same key, in
  *   first-pickled order '0', '1', …;
  * - torch.Size, dtypes, devices, complex numbers and registered classes as Python reduces them.
  */
 import { Device } from '../device';
-import { Complex, DType, elementSize } from '../dtype';
+import { Complex, DType, DTYPES, elementSize } from '../dtype';
 import { TorchError, TorchTypeError } from '../errors';
 import { native, NativeTensor } from '../native';
 import { Parameter } from '../parameter';
 import { Tensor } from '../tensor';
 import { PicklerHooks, PyStr, Reduction } from './pickler';
-import { OrderedDict, PyGlobal, Size, TorchDtype, TypedStorage, tuple } from './python';
+import { Float, OrderedDict, PyGlobal, Size, TorchDtype, Tuple, TypedStorage, tuple } from './python';
 import { classOf } from './registry';
 import { STORAGE_CLASS } from './storage-types';
 
@@ -40,6 +41,7 @@ class ParameterData {
 
 const REBUILD_TENSOR = ['torch._utils', '_rebuild_tensor_v2'] as const;
 const REBUILD_PARAMETER = ['torch._utils', '_rebuild_parameter'] as const;
+const REBUILD_QTENSOR = ['torch._utils', '_rebuild_qtensor'] as const;
 
 /** The storages met while pickling one object, in first-pickled order, and the hooks that meet them. */
 export class StorageTable implements PicklerHooks {
@@ -93,23 +95,29 @@ export class StorageTable implements PicklerHooks {
   private reduceTensor(t: Tensor, requiresGrad: boolean): Reduction {
     const h = t._h;
     const dtype = native.dtype(h) as DType;
-    const storage = this.storageOf(t, dtype);
-    const args = tuple<unknown>(
-      new StorageRef(storage),
-      native.storageOffset(h),
-      tuple(...native.shape(h)),
-      tuple(...native.strides(h)),
-      requiresGrad,
-      new OrderedDict(),
-    );
+    const storage = new StorageRef(this.storageOf(t, dtype));
+    const offset = native.storageOffset(h);
+    const size = tuple(...native.shape(h));
+    const stride = tuple(...native.strides(h));
+    if (DTYPES[dtype].kind === 'quantized') {
+      const args = tuple<unknown>(storage, offset, size, stride, this.quantizer(h), requiresGrad, new OrderedDict());
+      return { kind: 'reduce', func: new PyGlobal(...REBUILD_QTENSOR), args };
+    }
+    const args = tuple<unknown>(storage, offset, size, stride, requiresGrad, new OrderedDict());
     return { kind: 'reduce', func: new PyGlobal(...REBUILD_TENSOR), args };
+  }
+
+  /** quantizer_params: (per_tensor_affine, scale, zero_point) or (per_channel_affine, scales, zero_points, axis). */
+  private quantizer(h: NativeTensor): Tuple {
+    const q = native.qParams(h);
+    if (q.length === 3) return tuple<unknown>(new PyGlobal('torch', 'per_tensor_affine'), new Float(q[1]), q[2]);
+    // PyTorch writes per_channel_affine_float_qparams tensors with the per_channel_affine scheme too.
+    return tuple<unknown>(new PyGlobal('torch', 'per_channel_affine'), new Tensor(q[1]), new Tensor(q[2]), q[3]);
   }
 
   private storageClass(dtype: DType): string {
     const cls = STORAGE_CLASS[dtype];
-    if (cls === undefined || dtype.startsWith('q')) {
-      throw new TorchTypeError(`saving tensors of dtype ${dtype} is not supported`);
-    }
+    if (cls === undefined) throw new TorchTypeError(`saving tensors of dtype ${dtype} is not supported`);
     return cls;
   }
 
