@@ -75,6 +75,7 @@ export type PickleProtocol = 1 | 2 | 3 | 4;
 
 const BATCHSIZE = 1000;
 const FRAME_SIZE_TARGET = 64 * 1024;
+const FRAME_SIZE_MIN = 4;
 const MAX_DEPTH = 5000;
 
 const NAME_CHARS = /^[A-Za-z0-9_]*$/;
@@ -160,10 +161,12 @@ class Pickler {
 
   private endFrame(): void {
     const size = this.out.length - this.frameStart;
-    if (size === 0) {
-      this.out.length -= 9; // an empty frame is not written
-    } else {
+    if (size >= FRAME_SIZE_MIN) {
       this.out.buf.writeBigUInt64LE(BigInt(size), this.frameStart - 8);
+    } else {
+      // CPython does not frame fewer than 4 bytes: the contents move over the header.
+      this.out.buf.copy(this.out.buf, this.frameStart - 9, this.frameStart, this.out.length);
+      this.out.length -= 9;
     }
     this.frameStart = -1;
   }

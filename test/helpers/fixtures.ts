@@ -224,3 +224,71 @@ for case in json.load(sys.stdin):
     { input: JSON.stringify(cases) },
   );
 }
+
+type Recipe = FixtureCase['recipe'] & Record<string, number>;
+
+function lenet2(r: Recipe): torch.models.LeNet2 {
+  torch.manualSeed(r.seed);
+  return new torch.models.LeNet2({ classes: r.classes });
+}
+
+/** The generator's train(): a seeded batch of 32×32 images, cross-entropy, `steps` optimizer (and scheduler) steps. */
+function train(model: torch.models.LeNet2, opt: torch.optim.Optimizer, r: Recipe, scheduler?: { step(): void }): void {
+  torch.manualSeed(r.data_seed);
+  const x = torch.randn([r.batch, 3, 32, 32]);
+  const y = torch.randint(0, r.classes, [r.batch]);
+  const lossFn = new torch.nn.CrossEntropyLoss();
+  for (let i = 0; i < r.steps; i++) {
+    opt.zeroGrad();
+    lossFn.call(model.call(x), y).backward();
+    opt.step();
+    scheduler?.step();
+  }
+}
+
+/** The object of a program recipe, built with torch-node's nn, optim and models as the generator does in Python. */
+export function buildProgramRecipe(recipe: FixtureCase['recipe']): unknown {
+  const r = recipe as Recipe;
+  switch (r.program) {
+    case 'lenet2_state_dict':
+      return lenet2(r).stateDict();
+    case 'lenet2_module':
+      return lenet2(r);
+    case 'lenet2_checkpoint': {
+      const model = lenet2(r);
+      const opt = new torch.optim.SGD(model.parameters(), { lr: r.lr, momentum: r.momentum });
+      train(model, opt, r);
+      return { model_state_dict: model.stateDict(), optimizer_state_dict: opt.stateDict(), epoch: r.epoch };
+    }
+    case 'lenet2_adam_state_dict': {
+      const model = lenet2(r);
+      const opt = new torch.optim.Adam(model.parameters(), { lr: r.lr });
+      train(model, opt, r);
+      return opt.stateDict();
+    }
+    case 'lenet2_steplr_state_dict': {
+      const model = lenet2(r);
+      const opt = new torch.optim.SGD(model.parameters(), { lr: r.lr });
+      const scheduler = new torch.optim.lr_scheduler.StepLR(opt, { stepSize: r.step_size, gamma: r.gamma });
+      train(model, opt, r, scheduler);
+      return scheduler.stateDict();
+    }
+    case 'linear_state_dict':
+      torch.manualSeed(r.seed);
+      return new torch.nn.Linear(r.in, r.out).stateDict();
+    case 'sequential_module':
+      torch.manualSeed(r.seed);
+      return new torch.nn.Sequential(
+        new torch.nn.Linear(r.in, r.hidden),
+        new torch.nn.ReLU(),
+        new torch.nn.Linear(r.hidden, r.out),
+      );
+    default:
+      throw new Error(`unknown program ${String(r.program)}`);
+  }
+}
+
+/** The object of any recipe: a value recipe or a program. */
+export function buildRecipe(recipe: FixtureCase['recipe']): unknown {
+  return recipe.program ? buildProgramRecipe(recipe) : buildValueRecipe(recipe);
+}
