@@ -5,7 +5,7 @@
  */
 import { strict as assert } from 'assert';
 import { existsSync, readdirSync, readFileSync, statSync } from 'fs';
-import { join } from 'path';
+import { basename, join } from 'path';
 import * as torch from '../lib';
 import { canonical, describe as describeValue, describeInPython, PythonResult } from './helpers/describe';
 
@@ -41,13 +41,14 @@ describe('load: every fixture gives the values Python sees', function () {
   for (const file of files) {
     const name = file.slice(FIXTURES.length + 1);
     it(name, function () {
-      const folderExpected = expectedDescriptions(join(file, '..'));
+      // A fixture Python 1.13 cannot read right (a newer layout) has its expected description next to it.
+      const stored = expectedDescriptions(join(file, '..'))[basename(file)];
       const py = python[file];
-      let expected: unknown;
-      if (py && 'value' in py) expected = py.value;
-      else if (folderExpected[name.split('/').pop() as string])
-        expected = folderExpected[name.split('/').pop() as string];
-      else assert.fail(`Python could not load ${name}: ${JSON.stringify(py)}`);
+      let expected: unknown = stored;
+      if (expected === undefined) {
+        if (!py || !('value' in py)) assert.fail(`Python could not load ${name}: ${JSON.stringify(py)}`);
+        expected = py.value;
+      }
       const value = torch.load(file, { mapLocation: 'cpu' });
       assert.deepEqual(canonical(describeValue(value)), canonical(expected));
     });

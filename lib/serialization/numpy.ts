@@ -89,9 +89,10 @@ export class NumpyArray extends PyObject {
     }
     return { shape: shape as number[], descr: numpyDtypeString(dtype), fortran: fortran === true, data };
   }
-  /** numpy's dtype.str, e.g. '<f4'. */
+  /** numpy's dtype.str once loaded, e.g. '<f4' (numpy unpickles big-endian arrays into native little-endian). */
   get dtype(): string {
-    return this.parts.descr;
+    const d = this.parts.descr;
+    return d[0] === '>' ? `<${d.slice(1)}` : d;
   }
   get shape(): number[] {
     return [...this.parts.shape];

@@ -64,6 +64,8 @@ export class Reconstructor implements PickleHooks {
   }
 
   reduce(fn: unknown, args: Tuple): unknown {
+    const newObjEx = args.length === 0 ? partialNewobjEx(fn) : null;
+    if (newObjEx) return this.newobj(newObjEx.cls, newObjEx.args, newObjEx.kwargs);
     const g = this.callee(fn, 'reduce');
     const q = g.qualname;
     const known = KNOWN_CALLS.get(q);
@@ -181,4 +183,26 @@ export function loadPickle(
   const r = unpickle(buf, start, hooks, where);
   if (probe) return r;
   return { value: finishLoaded(r.value, hooks.revivable, opts.maxDepth, where), end: r.end, protocol: r.protocol };
+}
+
+/**
+ * Protocols 2–3 spell NEWOBJ_EX (`cls.__new__(cls, *args, **kwargs)`) as calling
+ * `functools.partial(getattr(cls, '__new__'), cls, *args, **kwargs)`: recognised here so that the object is built as
+ * NEWOBJ_EX builds it. Returns null for any other callable.
+ */
+function partialNewobjEx(fn: unknown): { cls: unknown; args: Tuple; kwargs: Map<unknown, unknown> } | null {
+  if (!(fn instanceof PyObject) || fn.cls.qualname !== 'functools.partial' || !Array.isArray(fn.state)) return null;
+  const [func, args, kwargs] = fn.state as unknown[];
+  const isNew =
+    func instanceof PyObject &&
+    func.cls.qualname === 'builtins.getattr' &&
+    func.args[1] === '__new__' &&
+    Array.isArray(args) &&
+    args[0] === func.args[0];
+  if (!isNew) return null;
+  return {
+    cls: (args as unknown[])[0],
+    args: tuple(...(args as unknown[]).slice(1)),
+    kwargs: kwargs instanceof Map ? kwargs : new Map(),
+  };
 }

@@ -34,16 +34,20 @@ const PLAIN_OF_QUANTIZED: Partial<Record<DType, DType>> = {
 const MAX_ALIGN = 16;
 
 /**
- * One storage of the file: a whole record, or (legacy files) a view into another storage's bytes. Made into a
- * libtorch storage once, when first needed (eagerly by the loaders, so that a bad location fails as in PyTorch).
+ * One storage of the file: a whole record, or (legacy files) a view into another storage's bytes, which PyTorch makes
+ * a storage of its own over the same memory. Made into a libtorch storage once, when first needed (eagerly by the
+ * loaders, so that a bad location fails where PyTorch fails).
  */
 export class StorageRecord {
   private handle: NativeTensor | null = null;
+  /** The CPU bytes the storage was made over (after any alignment copy or byte swap); views slice them. */
+  private cpuBytes: Buffer | null = null;
 
   /**
    * @param dtype  the storage class's dtype; 'uint8' for UntypedStorage
-   * @param nbytes bytes of the storage (what the pickle claims; checked against `bytes` by the factory)
-   * @param bytes  the record's bytes (at least nbytes), or null for a view (then root and byteOffset say where)
+   * @param nbytes bytes of the storage (what the pickle claims; checked against `bytes` by the factories)
+   * @param bytes  the record's bytes (exactly nbytes), or null for a probe or a view
+   * @param root   for a view: the storage it views, from byte `byteOffset`
    */
   private constructor(
     readonly key: string,
@@ -114,7 +118,7 @@ export class StorageRecord {
     return new StorageRecord(key, dtype, untyped, 'cpu', nbytes, null, null, 0, ctx, `storage ${key}`);
   }
 
-  /** A legacy storage view: `numel` elements from element `offset` of this storage. */
+  /** A legacy storage view: `numel` elements from element `offset` of this storage, as a storage of its own. */
   slice(key: string, offset: number, numel: number): StorageRecord {
     const size = elementSize(this.dtype);
     const ok = Number.isSafeInteger(offset) && Number.isSafeInteger(numel) && offset >= 0 && numel >= 0;
@@ -148,18 +152,14 @@ export class StorageRecord {
     return { file: this.ctx.file, record: this.recordName };
   }
 
-  /**
-   * The libtorch storage, as a 1-D tensor over all its bytes on its final device. The bytes are viewed in place
-   * unless they must be byte-swapped or are not aligned for their elements (legacy payloads have no padding).
-   */
-  materialize(viewDtype: DType = this.dtype): NativeTensor {
-    if (this.root) return this.root.materialize(viewDtype);
-    if (this.handle) return this.handle;
-    if (this.bytes === null) {
-      this.handle = native.empty([0], PLAIN_OF_QUANTIZED[this.dtype] ?? this.dtype, null);
-      return this.handle;
+  /** The bytes as the CPU storage holds them: the record's, or an aligned or byte-swapped copy. */
+  private storageBytes(viewDtype: DType): Buffer {
+    if (this.cpuBytes) return this.cpuBytes;
+    if (this.root) {
+      const r = this.root.storageBytes(viewDtype);
+      return (this.cpuBytes = r.subarray(this.byteOffset, this.byteOffset + this.nbytes));
     }
-    let bytes = this.bytes;
+    let bytes = this.bytes as Buffer;
     const align = this.untyped ? MAX_ALIGN : Math.max(1, elementSize(this.dtype));
     if (this.ctx.bigEndian) {
       bytes = Buffer.from(bytes);
@@ -174,8 +174,18 @@ export class StorageRecord {
       bytes.copy(copy);
       bytes = copy;
     }
+    return (this.cpuBytes = bytes);
+  }
+
+  /**
+   * The libtorch storage, as a 1-D tensor over all its bytes on its final device. The bytes are viewed in place
+   * unless they must be byte-swapped or are not aligned for their elements (legacy payloads have no padding).
+   */
+  materialize(viewDtype: DType = this.dtype): NativeTensor {
+    if (this.handle) return this.handle;
     const plain = PLAIN_OF_QUANTIZED[this.dtype] ?? this.dtype;
-    const cpu = wrap(native.fromExternal(bytes, plain));
+    if (this.isProbe) return (this.handle = native.empty([0], plain, null));
+    const cpu = wrap(native.fromExternal(this.storageBytes(viewDtype), plain));
     const placed = this.ctx.restore(cpu, this.location)._h;
     if (native.storageNbytes(placed) < this.nbytes) {
       throw loadError(
@@ -184,8 +194,7 @@ export class StorageRecord {
         this.where(),
       );
     }
-    this.handle = placed;
-    return placed;
+    return (this.handle = placed);
   }
 
   /**
@@ -194,19 +203,6 @@ export class StorageRecord {
    */
   prepare(): void {
     if (!(this.untyped && this.ctx.bigEndian)) this.materialize();
-  }
-
-  /** Elements of `dtype` that start at byte 0 of this storage's root (a view's own offset, in those elements). */
-  private rootOffset(dtype: DType): number {
-    const size = elementSize(dtype);
-    if (this.byteOffset % size !== 0) {
-      throw loadError(
-        LoadErrorCode.TENSOR_EXTENT,
-        `storage view '${this.key}' is not aligned for ${dtype}`,
-        this.where(),
-      );
-    }
-    return this.byteOffset / size;
   }
 
   /**
@@ -246,26 +242,16 @@ export class StorageRecord {
     axis: number | null,
   ): NativeTensor {
     this.checkExtent(this.dtype, offset, sizes, strides);
-    if (this.isProbe) return native.empty([0], PLAIN_OF_QUANTIZED[this.dtype] ?? this.dtype, null);
     const base = this.materialize();
-    return native.quantizedView(
-      base,
-      this.dtype,
-      offset + this.rootOffset(this.dtype),
-      sizes,
-      strides,
-      scale,
-      zeroPoint,
-      axis,
-    );
+    if (this.isProbe) return base;
+    return native.quantizedView(base, this.dtype, offset, sizes, strides, scale, zeroPoint, axis);
   }
 
   /** A tensor of dtype over this storage (sharing it), after checking its extent. */
   view(dtype: DType, offset: number, sizes: number[], strides: number[]): NativeTensor {
     this.checkExtent(dtype, offset, sizes, strides);
     if (this.isProbe) return native.empty([0], PLAIN_OF_QUANTIZED[dtype] ?? dtype, null);
-    const base = this.materialize(dtype);
-    return native.setStorage(base, dtype, offset + this.rootOffset(dtype), sizes, strides);
+    return native.setStorage(this.materialize(dtype), dtype, offset, sizes, strides);
   }
 }
 

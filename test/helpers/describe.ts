@@ -103,6 +103,10 @@ export class Describer {
       return { t: 'ndarray', dtype: x.dtype, shape: x.shape, sha256: sha256(x.toTensor().toBuffer()) };
     }
     if (x instanceof torch.NumpyScalar) return { t: 'npscalar', dtype: x.dtype, hex: x.bytes.toString('hex') };
+    if (x instanceof torch.TorchScriptArchive) {
+      const module = this.d(x.module);
+      return { t: 'script', module, constants: (this.d(x.constants).v as Desc[]) ?? [] };
+    }
     if (x instanceof torch.PyObject) return { t: 'object', cls: x.cls.qualname, state: this.d(x.state ?? new Map()) };
     const spec = typeof x === 'object' ? classOf(x) : undefined;
     if (spec) return { t: 'object', cls: `${spec.module}.${spec.name}`, state: this.d(spec.reduce(x as object).state) };
