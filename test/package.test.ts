@@ -1,7 +1,7 @@
 // The npm package as a user gets it: stage the package files, store the built addon as a prebuild, `npm pack`, install
 // the tarball into a new project with no compiler reachable (cc, gcc, g++, c++, cmake, make, ninja shadowed by scripts
 // that fail and log), then use it from CommonJS, ESM and TypeScript, and compare with real PyTorch.
-// Slow (npm pack compiles the TypeScript; npm install): about 15 s on 2 cores.
+// Slow (npm pack compiles the TypeScript; npm install; Python; tsc): 20–55 s on 2 shared cores.
 import { strict as assert } from 'assert';
 import { spawnSync, SpawnSyncReturns } from 'child_process';
 import * as fs from 'fs';
@@ -166,6 +166,19 @@ describe('npm package: pack, install with no compiler, use from CommonJS, ESM an
     mustRun(process.execPath, ['use.mjs'], app, noCompilerEnv);
     const saved = pythonJson<number[]>(`print(json.dumps(torch.load('y-esm.pt').flatten().tolist()))`, { cwd: app });
     assertClose(saved, 'ESM output, saved and read by Python');
+  });
+
+  it('npx torch-node inspect shows the checkpoint’s keys, dtypes and shapes; verify passes it', () => {
+    const shapes = pythonJson<[string, string, number[]][]>(
+      `print(json.dumps([(k, str(v.dtype)[6:], list(v.shape)) for k, v in torch.load('lenet2.pt')['model'].items()]))`,
+      { cwd: app },
+    );
+    const out = mustRun('npx', ['--no-install', 'torch-node', 'inspect', 'lenet2.pt'], app, noCompilerEnv);
+    assert.match(out, /^lenet2\.pt: zip archive 'lenet2\/'/);
+    for (const [key, dtype, shape] of shapes) {
+      assert.ok(out.includes(`'${key}': Tensor ${dtype} [${shape.join(', ')}]`), `${key} in\n${out}`);
+    }
+    assert.match(mustRun('npx', ['--no-install', 'torch-node', 'verify', 'lenet2.pt'], app, noCompilerEnv), /OK/);
   });
 
   it('types: CommonJS and ESM consumers compile with tsc --noEmit against the installed dist/*.d.ts', () => {
