@@ -65,8 +65,18 @@ export {
   NumpyScalar,
   TorchScriptArchive,
   TypedStorage,
+  openCheckpoint,
+  verifyCheckpoint,
 } from './serialization';
-export type { LoadOptions, LoadSource, MapLocation } from './serialization';
+export type {
+  LoadOptions,
+  LoadSource,
+  MapLocation,
+  CheckpointInfo,
+  RecordInfo,
+  VerifyProblem,
+  VerifyReport,
+} from './serialization';
 export { save, saveAsync } from './serialization';
 export type { SaveOptions, SaveTarget } from './serialization';
 import * as nn from './nn';

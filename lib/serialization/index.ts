@@ -13,3 +13,5 @@ export type { MapLocation } from './map-location';
 export { LoadErrorCode } from './load-errors';
 export { NumpyArray, NumpyScalar } from './numpy';
 export { TorchScriptArchive } from './torchscript-read';
+export { openCheckpoint, verifyCheckpoint } from './checkpoint-info';
+export type { CheckpointInfo, RecordInfo, VerifyProblem, VerifyReport } from './checkpoint-info';

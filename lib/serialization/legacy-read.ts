@@ -5,7 +5,7 @@
  *
  * The payloads follow the object pickle, and their lengths depend on the storage types the pickle names, so the
  * object pickle is read twice: a first pass with probe storages learns each key's type and size and where the pickle
- * ends; the second builds the tensors over the payload bytes.
+ * ends (legacyLayout); the second builds the tensors over the payload bytes.
  */
 import { elementSize } from '../dtype';
 import { loadError, LoadErrorCode, Where } from './load-errors';
@@ -58,13 +58,21 @@ export function readLegacyHeader(buf: Buffer, opts: PickleLoadOptions, file?: st
   return { objectStart: sysInfo.end, protocol: magic.protocol };
 }
 
-/** Loads a legacy-format checkpoint; returns the object and its pickle protocol. */
-export function readLegacyCheckpoint(buf: Buffer, opts: LegacyLoadOptions): { value: unknown; protocol: number } {
-  const where: Where = { file: opts.file };
-  const header = readLegacyHeader(buf, opts, opts.file);
-  const ctx: StorageContext = { bigEndian: false, restore: opts.restore, file: opts.file };
+/** Where a legacy file keeps things: its object pickle, and each storage's payload (key → bytes, in file order). */
+export interface LegacyLayout {
+  objectStart: number;
+  protocol: number;
+  payloads: Map<string, Buffer>;
+}
 
-  // Pass 1: probe storages (types and sizes) and the end of the object pickle.
+/**
+ * Finds the payloads of a legacy file: reads the header, runs the object pickle once with probe storages (their
+ * types and sizes, and where the pickle ends), then walks the storage keys and payloads, checking each size.
+ */
+export function legacyLayout(buf: Buffer, opts: PickleLoadOptions, file?: string): LegacyLayout {
+  const where: Where = { file };
+  const header = readLegacyHeader(buf, opts, file);
+  const ctx: StorageContext = { bigEndian: false, restore: (s) => s, file };
   const probes = new Map<string, StorageRecord>();
   const probeLoad = (pid: unknown): unknown => {
     if (Array.isArray(pid) && pid[0] === 'module') return pid[1];
@@ -78,60 +86,52 @@ export function readLegacyCheckpoint(buf: Buffer, opts: LegacyLoadOptions): { va
   };
   const first = loadPickle(buf, header.objectStart, probeLoad, opts, where, true);
 
-  // The storage keys, then each payload in that order.
-  const keys = loadPickle(
-    buf,
-    first.end,
-    () => badValue('unexpected persistent id in the storage keys', where),
-    opts,
-    where,
-  );
+  const noPid = (): never => badValue('unexpected persistent id in the storage keys', where);
+  const keys = loadPickle(buf, first.end, noPid, opts, where);
   if (!Array.isArray(keys.value)) badValue('the storage keys of a legacy file must be a list', where);
   const payloads = new Map<string, Buffer>();
   let p = keys.end;
   for (const k of keys.value as unknown[]) {
     const key = String(k);
     const root = probes.get(key);
-    if (!root) badValue(`storage key '${key}' is not used by the pickle`, where);
-    const rec = { file: opts.file, record: `storage ${key}` };
+    if (!root) return badValue(`storage key '${key}' is not used by the pickle`, where);
+    const rec = { file, record: `storage ${key}` };
     if (p + 8 > buf.length) throw loadError(LoadErrorCode.TRUNCATED, 'the file ends inside the storages', rec);
     const numel = buf.readBigInt64LE(p);
-    const expected = BigInt((root as StorageRecord).nbytes / elementSize((root as StorageRecord).dtype));
+    const expected = BigInt(root.nbytes / elementSize(root.dtype));
     if (numel !== expected) {
       throw loadError(LoadErrorCode.STORAGE_SIZE, `storage has wrong size: expected ${expected} got ${numel}`, rec);
     }
-    const end = p + 8 + (root as StorageRecord).nbytes;
+    const end = p + 8 + root.nbytes;
     if (end > buf.length) throw loadError(LoadErrorCode.TRUNCATED, 'the file ends inside the storages', rec);
     payloads.set(key, buf.subarray(p + 8, end));
     p = end;
   }
+  return { objectStart: header.objectStart, protocol: header.protocol, payloads };
+}
 
-  // Pass 2: the real storages over the payloads.
+/** Loads a legacy-format checkpoint; returns the object and its pickle protocol. */
+export function readLegacyCheckpoint(buf: Buffer, opts: LegacyLoadOptions): { value: unknown; protocol: number } {
+  const where: Where = { file: opts.file };
+  const layout = legacyLayout(buf, opts, opts.file);
+  const ctx: StorageContext = { bigEndian: false, restore: opts.restore, file: opts.file };
   const storages = new Map<string, StorageRecord>();
   const persistentLoad = (pid: unknown): unknown => {
     if (Array.isArray(pid) && pid[0] === 'module') return pid[1];
     const sp = parseStoragePid(pid, where);
     let root = storages.get(sp.key);
     if (!root) {
-      const bytes = payloads.get(sp.key);
+      const bytes = layout.payloads.get(sp.key);
       if (!bytes) {
         throw loadError(LoadErrorCode.RECORD_MISSING, `storage '${sp.key}' has no data in the file`, where);
       }
-      root = StorageRecord.fromRecord(
-        sp.key,
-        sp.dtype,
-        sp.untyped,
-        sp.location,
-        sp.numel,
-        bytes,
-        ctx,
-        `storage ${sp.key}`,
-      );
+      const name = `storage ${sp.key}`;
+      root = StorageRecord.fromRecord(sp.key, sp.dtype, sp.untyped, sp.location, sp.numel, bytes, ctx, name);
       root.prepare();
       storages.set(sp.key, root);
     }
     return sp.view ? root.slice(sp.view.key, sp.view.offset, sp.view.numel) : root;
   };
-  const second = loadPickle(buf, header.objectStart, persistentLoad, opts, where);
+  const second = loadPickle(buf, layout.objectStart, persistentLoad, opts, where);
   return { value: second.value, protocol: second.protocol };
 }

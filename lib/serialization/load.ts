@@ -5,7 +5,7 @@
  */
 import { promises as fsp, readFileSync } from 'fs';
 import { TorchTypeError } from '../errors';
-import { native, Segment } from '../native';
+import { native } from '../native';
 import { readLegacyCheckpoint } from './legacy-read';
 import { loadError, LoadErrorCode, Where } from './load-errors';
 import { makeRestore, MapLocation } from './map-location';
@@ -14,6 +14,7 @@ import { DEFAULT_MAX_DEPTH } from './revive';
 import { isTorchScript, readTorchScript } from './torchscript-read';
 import { weightsOnlyError } from './weights-only';
 import { readZipCheckpoint } from './zip-checkpoint-read';
+import { crcMismatches, crcRecords, crcSegments } from './zip-crc';
 import { ZipArchive } from './zip-read';
 import { SIG_LOCAL } from './zip-format';
 
@@ -80,34 +81,6 @@ export function isZip(bytes: Buffer): boolean {
   return bytes.length >= 4 && bytes.readUInt32LE(0) === SIG_LOCAL;
 }
 
-/** The stored records' bytes and CRCs, for checkCrc (a CRC of 0 means the writer did not record one). */
-export function crcSegments(zip: ZipArchive): { segments: Segment[]; names: string[]; crcs: number[] } {
-  const out = { segments: [] as Segment[], names: [] as string[], crcs: [] as number[] };
-  for (const r of zip.records) {
-    if (r.crc32 === 0) continue;
-    out.segments.push(zip.buffer.subarray(r.dataOffset, r.dataOffset + r.compressedSize));
-    out.names.push(r.name);
-    out.crcs.push(r.crc32);
-  }
-  return out;
-}
-
-/** Throws BAD_CRC for the first record whose computed CRC differs (deflated records are checked after inflating). */
-export function checkCrcs(zip: ZipArchive, names: string[], stored: number[], computed: number[]): void {
-  for (let i = 0; i < names.length; i++) {
-    const r = zip.record(names[i]);
-    const actual = r && r.compression === 'deflated' ? native.crc32([zip.readRecord(r)])[0] : computed[i];
-    if (actual !== stored[i]) {
-      throw loadError(
-        LoadErrorCode.BAD_CRC,
-        `CRC-32 mismatch: stored 0x${stored[i].toString(16).padStart(8, '0')}, ` +
-          `computed 0x${actual.toString(16).padStart(8, '0')}`,
-        zip.recordWhere(names[i]),
-      );
-    }
-  }
-}
-
 function pickleOptions(options: LoadOptions): PickleLoadOptions {
   const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
   if (!Number.isInteger(maxDepth) || maxDepth < 1) throw new TorchTypeError('maxDepth must be a positive integer');
@@ -127,8 +100,9 @@ export function loadBytes(
   if (!isZip(bytes)) return readLegacyCheckpoint(bytes, opts);
   const zip = ZipArchive.open(bytes, file);
   if (options.checkCrc && !crcChecked) {
-    const c = crcSegments(zip);
-    checkCrcs(zip, c.names, c.crcs, native.crc32(c.segments));
+    const records = crcRecords(zip);
+    const bad = crcMismatches(zip, records, native.crc32(crcSegments(zip, records)));
+    if (bad.length > 0) throw bad[0];
   }
   if (isTorchScript(zip)) {
     if (opts.weightsOnly) {
@@ -160,8 +134,9 @@ export async function loadAsync<T = unknown>(source: LoadSource, options: LoadOp
   const opened = await openBytesAsync(source, options.mmap ?? true);
   if (options.checkCrc && isZip(opened.bytes)) {
     const zip = ZipArchive.open(opened.bytes, opened.file);
-    const c = crcSegments(zip);
-    checkCrcs(zip, c.names, c.crcs, await native.crc32Async(c.segments));
+    const records = crcRecords(zip);
+    const bad = crcMismatches(zip, records, await native.crc32Async(crcSegments(zip, records)));
+    if (bad.length > 0) throw bad[0];
     return loadBytes(opened, options, true).value as T;
   }
   return loadBytes(opened, options).value as T;
