@@ -68,14 +68,17 @@ class Fields {
   }
 }
 
-/** miniz's zip64 extra field: id, length, then the uncompressed and compressed sizes and/or the header offset. */
-function zip64Extra(size: number, offset: number): Buffer {
+/**
+ * miniz's zip64 extra field: id, length, then the uncompressed and compressed sizes and/or the header offset. In the
+ * local header the compressed size is still 0 (miniz writes the header before the data); the central copy has it.
+ */
+function zip64Extra(size: number, offset: number, compressed: number): Buffer {
   const big = size >= ZIP64_MARKER;
   const far = offset >= ZIP64_MARKER;
   if (!big && !far) return Buffer.alloc(0);
   const f = new Fields(4 + (big ? 16 : 0) + (far ? 8 : 0));
   f.u16(EXTRA_ZIP64).u16(f.buf.length - 4);
-  if (big) f.u64(size).u64(size);
+  if (big) f.u64(size).u64(compressed);
   if (far) f.u64(offset);
   return f.buf;
 }
@@ -98,7 +101,7 @@ export function zipSegments(records: readonly ZipRecord[]): Segment[] {
   let cursor = 0;
   for (const r of records) {
     const name = Buffer.from(r.name, 'utf8');
-    const zip64 = zip64Extra(r.size, cursor);
+    const zip64 = zip64Extra(r.size, cursor, 0);
     const padding = paddingExtra(cursor + LOCAL_HEADER_SIZE + name.length + zip64.length + 4);
     // Empty records (empty storages) have no descriptor, so their flags do not announce one.
     const flags = r.size > 0 ? FLAG_DESCRIPTOR | FLAG_UTF8 : FLAG_UTF8;
@@ -143,7 +146,7 @@ export function zipSegments(records: readonly ZipRecord[]): Segment[] {
         .u32(0) // external attributes
         .u32(Math.min(cursor, ZIP64_MARKER))
         .bytes(name)
-        .bytes(zip64).buf,
+        .bytes(zip64Extra(r.size, cursor, r.size)).buf,
     );
     cursor += local.buf.length + zip64.length + padding.length + r.size + descriptor.length;
   }
