@@ -65,3 +65,24 @@ export function python2Name(module: string, name: string): [string, string] {
   if (module === 'sys' && name === 'intern') return ['__builtin__', 'intern'];
   return [MODULES.get(module) ?? module, name];
 }
+
+/**
+ * Python 2 module → Python 3 module: the inverse of MODULES without its one-way entries (Python 3's private
+ * accelerator modules such as `_functools` are written as `functools`, which loads as `functools` itself).
+ */
+const MODULES_PY3: ReadonlyMap<string, string> = new Map(
+  [...MODULES].filter(([py3, py2]) => `_${py2}` !== py3).map(([py3, py2]) => [py2, py3]),
+);
+
+/**
+ * The Python 3 global a protocol 0–2 GLOBAL names (pickle's fix_imports when loading): the inverse of python2Name
+ * for the names a checkpoint can meet (`__builtin__ set` → `builtins.set`, `exceptions ValueError` →
+ * `builtins.ValueError`).
+ */
+export function python3Name(module: string, name: string): [string, string] {
+  if (module === 'exceptions') return ['builtins', name];
+  for (const [py3, [m, n]] of BUILTIN_NAMES) if (m === module && n === name) return ['builtins', py3];
+  if (module === '__builtin__' && name === 'reduce') return ['functools', 'reduce'];
+  if (module === '__builtin__' && name === 'intern') return ['sys', 'intern'];
+  return [MODULES_PY3.get(module) ?? module, name];
+}

@@ -42,7 +42,9 @@ export class Reconstructor implements PickleHooks {
     return this.opts.where;
   }
 
-  global(module: string, name: string): unknown {
+  global(pickledModule: string, name: string): unknown {
+    // torch.load's own rename (torch.tensor became torch._tensor in 1.9).
+    const module = pickledModule === 'torch.tensor' ? 'torch._tensor' : pickledModule;
     if (this.opts.weightsOnly) checkWeightsOnlyGlobal(module, name, this.opts.safeGlobals, this.where);
     if (module === 'torch' && name in DTYPES) return new TorchDtype(name as keyof typeof DTYPES);
     return new PyGlobal(module, name);

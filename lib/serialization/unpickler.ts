@@ -10,6 +10,7 @@
  */
 import { loadError, LoadErrorCode, Where } from './load-errors';
 import { ByteArray, Float, FrozenSet, markFloat, PyObject, Tuple } from './python';
+import { python3Name } from './python2-names';
 
 /** What the loader does with the instructions that refer to code or to outside data. */
 export interface PickleHooks {
@@ -292,8 +293,12 @@ class Machine {
     if (!(target instanceof Set)) this.fail(`cannot add items to ${describeTarget(target)}`);
     for (const it of items) target.add(this.keyValue(it));
   }
+  /** GLOBAL's names, mapped from Python 2 as pickle's fix_imports does for protocols below 3. */
+  private globalNames(module: string, name: string): [string, string] {
+    return this.protocol < 3 ? python3Name(module, name) : [module, name];
+  }
   private global(module: string, name: string): void {
-    const [m, n] = mapPython2Name(module, name);
+    const [m, n] = this.globalNames(module, name);
     this.stack.push(this.hooks.global(m, n));
   }
   private asTuple(v: unknown, what: string): Tuple {
@@ -588,7 +593,7 @@ class Machine {
           const module = this.line();
           const name = this.line();
           const args = this.tuple(this.popMark());
-          const [m, n] = mapPython2Name(module, name);
+          const [m, n] = this.globalNames(module, name);
           this.stack.push(hooks.reduce(hooks.global(m, n), args));
           break;
         }
@@ -631,14 +636,6 @@ class Machine {
     for (const k of this.pendingSlots.get(old) ?? []) if (this.memo.get(k) === old) this.memo.set(k, now);
     this.pendingSlots.delete(old);
   }
-}
-
-/** Python 2 module and names → Python 3 (pickle's fix_imports for the names torch files use), and torch's renames. */
-function mapPython2Name(module: string, name: string): [string, string] {
-  if (module === '__builtin__') return ['builtins', name === 'unicode' ? 'str' : name];
-  if (module === 'copy_reg') return ['copyreg', name];
-  if (module === 'torch.tensor') return ['torch._tensor', name];
-  return [module, name];
 }
 
 /** Python's float() of FLOAT text ('1.5', 'inf', 'nan', '-1e+300'); null when it is not a float literal. */
