@@ -63,3 +63,44 @@ describe('round trip: save(load(f)) gives f back', function () {
     });
   }
 });
+
+describe('round trip of objects real checkpoints hold', function () {
+  this.timeout(120000);
+  // Written by Python in this run: bare storages, inert objects of classes torch-node does not know, numpy values.
+  const OBJECTS: Record<string, string> = {
+    storage: 't.storage()',
+    storage_and_tensor: '[t, t.storage()]',
+    namespace: "{'args': argparse.Namespace(lr=0.1, name='run', layers=[1, 2]), 'epoch': 3}",
+    counter: "collections.Counter({'a': 2, 'b': 1})",
+    defaultdict: "collections.defaultdict(list, {'x': [1]})",
+    datetime: 'datetime.datetime(2024, 1, 2, 3, 4, 5)',
+    numpy: "{'acc': np.float64(0.75), 'n': np.int64(3), 'arr': np.arange(4, dtype=np.float32)}",
+    layouts: '[torch.strided, torch.sparse_coo, torch.per_tensor_affine]',
+    sparse: 'torch.tensor([[0, 1.0], [2, 0]]).to_sparse()',
+    complex: '[1 + 2j, complex(0, -0.0), 3j]',
+    non_leaf: 'torch.ones(2, requires_grad=True) * 2',
+    parameter_list: 'torch.nn.ParameterList([torch.nn.Parameter(torch.ones(1))])',
+    builtins: '[slice(1, 5, 2), range(3), Ellipsis, NotImplemented]',
+  };
+  let dir: string;
+  before(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tn-roundtrip-objects-'));
+    runPython(
+      `import argparse, collections, datetime, os, numpy as np
+t = torch.arange(6.)
+for name, expr in json.load(sys.stdin).items():
+    torch.save(eval(expr), os.path.join(${JSON.stringify(dir)}, name + '.pt'))`,
+      { input: JSON.stringify(OBJECTS) },
+    );
+  });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  for (const [name, expr] of Object.entries(OBJECTS)) {
+    it(`${name}: ${expr}`, () => {
+      const file = path.join(dir, `${name}.pt`);
+      const original = fs.readFileSync(file);
+      torch.save(torch.load(file), file, { fsync: false });
+      assert.ok(fs.readFileSync(file).equals(original));
+    });
+  }
+});

@@ -7,13 +7,15 @@
  * - Memo: every str, bytes, non-empty tuple, list, dict, global and object built by REDUCE/NEWOBJ is stored
  *   (BINPUT, numbered in order) and a second reference to the *same object* is a BINGET. JS objects have identity,
  *   so they are memoized by identity, as Python does.
- * - String identity. JS strings have none, so this pickler applies CPython's rule for the strings a program holds:
+ * - String identity. JS strings have none, so this pickler applies the rule that reproduces PyTorch's files:
  *   a string made only of `[A-Za-z0-9_]` (identifiers, dict keys written as literals or keyword names, attribute
- *   names: the compiler interns them) and the empty and one-Latin-1-character strings (cached singletons) are one
- *   object per value, so they are memoized by value; any other string (built at run time, such as state_dict keys
- *   'features.0.weight' or 'cuda:0' locations) is a new object at each occurrence and is written each time. A
- *   {@link PyStr} stands for one particular string object: memoized by its own identity (storage keys, which Python
- *   makes once per storage with str(n)).
+ *   names: CPython's compiler interns them) and the empty and one-Latin-1-character strings (cached singletons) are
+ *   one object per value, so they are memoized by value; strings of digits are made at run time by str(n)
+ *   (Sequential and ModuleList keys) and, like any other string (state_dict keys such as 'features.0.weight',
+ *   `_metadata` keys, 'cuda:0' locations), are a new object at each occurrence, written each time. A {@link PyStr}
+ *   stands for one particular string object, memoized by its own identity (zip storage keys, made once per
+ *   storage); a one-character string decoded from bytes at run time is CPython's Latin-1 singleton, which is not
+ *   always the interned literal of the same value, so it has a memo of its own.
  * - Bytes: empty and one-byte bytes are singletons in CPython (memoized by value); other Buffers by identity.
  * - Containers: exact lists and dicts (Array, Map, plain objects) are written in batches of 1000, a one-item list or
  *   dict with APPEND/SETITEM; objects built by REDUCE (OrderedDict, registered classes) take their items through the

@@ -82,7 +82,8 @@ export class StorageTable implements PicklerHooks {
       return { kind: 'reduce', func: new PyGlobal('torch', 'device'), args };
     }
     if (obj instanceof Complex) {
-      return { kind: 'reduce', func: new PyGlobal('builtins', 'complex'), args: tuple<unknown>(obj.re, obj.im) };
+      const args = tuple<unknown>(new Float(obj.re), new Float(obj.im));
+      return { kind: 'reduce', func: new PyGlobal('builtins', 'complex'), args };
     }
     const spec = classOf(obj);
     if (spec) {
