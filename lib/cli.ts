@@ -12,13 +12,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { TorchLoadError } from './errors';
-import { describeLayout, LayoutFacts } from './inspect/layout';
-import { renderLayout, renderTotals, renderTree } from './inspect/render';
+import { renderLayout, renderTotals, renderTree, writtenBy } from './inspect/render';
 import { StorageIndex, ValueTree } from './inspect/value-tree';
 import { packageRoot } from './loader';
 import './models'; // registers the classes whole-module files name (torch.nn's, __main__.LeNet2)
-import { load, save, TorchScriptArchive } from './serialization';
-import { openBytes } from './serialization/load';
+import { load, openCheckpoint, save, TorchScriptArchive, verifyCheckpoint } from './serialization';
 
 const USAGE = `usage:
   torch-node inspect FILE [--json]    what FILE holds: format, records, keys, dtypes, shapes, sizes, devices, totals
@@ -39,6 +37,8 @@ const stdio: CliOutput = {
 };
 
 class UsageError extends Error {}
+/** verify found problems and has printed them. */
+class VerifyFailed extends Error {}
 
 /** Positional arguments and `--name value` / `--flag` options, checked against what the command takes. */
 function parseArgs(args: string[], valued: string[], flags: string[]): { pos: string[]; opts: Map<string, string> } {
@@ -61,42 +61,30 @@ function oneFile(pos: string[], command: string): string {
   return pos[0];
 }
 
-// Loads a file with every storage kept on the CPU, noting where the file puts each one; describes what it holds.
-function readFile(file: string, checkCrc: boolean) {
-  const layout = describeLayout(openBytes(file).bytes, file);
-  const storages = new StorageIndex();
-  const value = load(file, { mapLocation: storages.mapLocation, checkCrc });
-  return { layout, ...new ValueTree(storages).describe(value) };
-}
-
 function inspect(args: string[], io: CliOutput): void {
   const { pos, opts } = parseArgs(args, [], ['--json']);
-  const file = oneFile(pos, 'inspect');
-  const { layout, root, totals } = readFile(file, false);
+  const info = openCheckpoint(oneFile(pos, 'inspect'));
+  // Every storage stays on the CPU; the index notes where the file puts each one.
+  const storages = new StorageIndex();
+  const { root, totals } = new ValueTree(storages).describe(info.load({ mapLocation: storages.mapLocation }));
   if (opts.has('--json')) {
+    const { file, size, format, prefix, version, byteOrder, protocol, records } = info;
+    const layout = { size, format, prefix, version, byteOrder, protocol, writtenBy: writtenBy(info), records };
     io.out(JSON.stringify({ file, layout, value: root, totals }, null, 2));
     return;
   }
-  io.out(
-    [...renderLayout(file, layout), '', ...renderTree(root, totals.shared), '', ...renderTotals(totals)].join('\n'),
-  );
-}
-
-const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
-
-function checksums(layout: LayoutFacts): string {
-  if (layout.format === 'legacy') return 'legacy format (it has no checksums)';
-  // An empty record's CRC-32 is 0; any other record with 0 was written without one, and is not checked.
-  const unchecked = layout.records.filter((r) => r.crc32 === '00000000' && r.size > 0).length;
-  const all = count(layout.records.length, 'record');
-  return unchecked ? `${all}, CRC-32s match (${unchecked} carry none)` : `${all}, CRC-32s match`;
+  io.out([...renderLayout(info), '', ...renderTree(root, totals.shared), '', ...renderTotals(totals)].join('\n'));
 }
 
 function verify(args: string[], io: CliOutput): void {
   const file = oneFile(parseArgs(args, [], []).pos, 'verify');
-  const { layout, totals } = readFile(file, true);
-  const loaded = `${count(totals.tensors, 'tensor')} in ${count(totals.storages, 'storage')}`;
-  io.out(`${file}: OK: ${checksums(layout)}; it loads: ${loaded}`);
+  const report = verifyCheckpoint(file);
+  if (!report.ok) {
+    for (const p of report.problems) io.err(`torch-node: ${p.code}: ${p.message}`);
+    throw new VerifyFailed();
+  }
+  const crcs = report.format === 'legacy' ? 'legacy format (it has no CRC-32s)' : `${report.crcChecked} CRC-32s match`;
+  io.out(`${file}: OK: ${crcs}; it loads`);
 }
 
 function convert(args: string[], io: CliOutput): void {
@@ -132,6 +120,7 @@ export function main(args: string[], io: CliOutput = stdio): number {
       io.err(`torch-node: ${e.message}\n${USAGE}`);
       return 2;
     }
+    if (e instanceof VerifyFailed) return 1;
     const err = e as Error & { code?: string };
     io.err(`torch-node: ${err.code ? `${err.code}: ` : ''}${err.message}`);
     return 1;

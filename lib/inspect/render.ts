@@ -1,7 +1,7 @@
 /**
  * The text `torch-node inspect` prints: the container's facts, the value tree drawn with box characters, and totals.
  */
-import type { LayoutFacts } from './layout';
+import type { CheckpointInfo } from '../serialization';
 import type { Totals, ValueNode } from './value-tree';
 
 /** Records listed before the rest is summed up in one line (--json lists all). */
@@ -23,27 +23,38 @@ export function formatBytes(n: number): string {
 
 const count = (n: number, what: string) => `${n.toLocaleString('en-US')} ${what}${n === 1 ? '' : 's'}`;
 
-/** The container: format, prefix, version, byte order, records; or legacy and its pickle protocol. */
-export function renderLayout(file: string, l: LayoutFacts): string[] {
-  if (l.format === 'legacy') {
-    return [
-      `${file}: legacy format, pickle protocol ${l.pickleProtocol}, ${formatBytes(l.bytes)}`,
-      `  written by ${l.writtenBy}`,
-    ];
-  }
-  const kind = l.format === 'torchscript' ? 'TorchScript zip archive' : 'zip archive';
+/** Which writer makes a file laid out like this one: the record sets of pytorch-format.md §2.1, newest first. */
+export function writtenBy(info: CheckpointInfo): string {
+  const has = (name: string) => info.records.some((r) => r.name === name);
+  if (info.format === 'legacy') return 'torch.save(_use_new_zipfile_serialization=False), or PyTorch before 1.6';
+  if (info.format === 'torchscript') return 'torch.jit.save (TorchScript)';
+  if (has('.format_version')) return 'torch.save of PyTorch 2.7 or newer';
+  if (has('.data/serialization_id') || has('byteorder')) return 'torch.save of PyTorch 2.1 to 2.6';
+  return 'torch.save of PyTorch 1.6 to 2.0';
+}
+
+/** The container: format, archive folder, version, byte order, pickle protocol, records (storages when legacy). */
+export function renderLayout(info: CheckpointInfo): string[] {
+  const head =
+    info.format === 'legacy'
+      ? `legacy format, pickle protocol ${info.protocol}`
+      : `${info.format === 'torchscript' ? 'TorchScript zip' : 'zip'} archive '${info.prefix}/', version ` +
+        `${info.version}, ${info.byteOrder}-endian, pickle protocol ${info.protocol}`;
   const lines = [
-    `${file}: ${kind} '${l.prefix}/', version ${l.version}, ${l.byteOrder}-endian, ` +
-      `${count(l.records.length, 'record')}, ${formatBytes(l.bytes)}`,
-    `  written by ${l.writtenBy}`,
+    `${info.file}: ${head}, ${count(info.records.length, 'record')}, ${formatBytes(info.size)}`,
+    `  written by ${writtenBy(info)}`,
     '  records:',
   ];
-  const width = Math.max(...l.records.slice(0, MAX_RECORDS).map((r) => r.name.length));
-  for (const r of l.records.slice(0, MAX_RECORDS)) {
-    const deflated = r.compression === 'deflated' ? ', deflated' : '';
-    lines.push(`    ${r.name.padEnd(width)}  ${formatBytes(r.size)}${deflated}, crc32 ${r.crc32}`);
+  const shown = info.records.slice(0, MAX_RECORDS);
+  const width = Math.max(...shown.map((r) => r.name.length));
+  for (const r of shown) {
+    const deflated = r.compression === 'deflated' ? `, deflated to ${formatBytes(r.compressedSize)}` : '';
+    const crc = r.crc32 === null ? '' : `, crc32 ${r.crc32.toString(16).padStart(8, '0')}`;
+    lines.push(`    ${r.name.padEnd(width)}  ${formatBytes(r.size)}${deflated}${crc}`);
   }
-  if (l.records.length > MAX_RECORDS) lines.push(`    … and ${l.records.length - MAX_RECORDS} more (--json lists all)`);
+  if (info.records.length > MAX_RECORDS) {
+    lines.push(`    … and ${info.records.length - MAX_RECORDS} more (--json lists all)`);
+  }
   return lines;
 }
 
