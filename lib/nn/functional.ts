@@ -131,6 +131,20 @@ export function avgPool2d(
   );
 }
 
+/**
+ * Pads the last dimensions: `pad` lists (before, after) amounts from the last dimension backwards, as F.pad. Only
+ * constant padding is supported.
+ */
+export function pad(input: Tensor, padding: number[], opts: { mode?: 'constant'; value?: number } = {}): Tensor {
+  if ((opts.mode ?? 'constant') !== 'constant') {
+    throw pyError(
+      'NotImplementedError',
+      `padding mode '${opts.mode}' is not supported by torch-node (only 'constant')`,
+    );
+  }
+  return wrap(native.constantPad(input._h, padding, opts.value ?? 0));
+}
+
 /** Flattens dimensions startDim…endDim into one (torch.flatten). */
 export function flatten(input: Tensor, startDim = 0, endDim = -1): Tensor {
   return input.flatten(startDim, endDim);

@@ -24,6 +24,7 @@ import { Parameter } from '../parameter';
 import { OrderedDict } from '../serialization/python';
 import { Tensor } from '../tensor';
 import { describeType, pyError } from './errors';
+import { zeroGrads } from './zero-grad';
 
 /** What loadStateDict found: keys the module expected but the state dict lacked, and keys it did not expect. */
 export interface IncompatibleKeys {
@@ -397,17 +398,7 @@ export class Module {
    * Resets gradients: zeroes them in place (PyTorch 1.13's default) or, with `setToNone`, drops them.
    */
   zeroGrad(opts: { setToNone?: boolean } = {}): void {
-    for (const p of this.parameters()) {
-      const g = p.grad;
-      if (g === null) continue;
-      if (opts.setToNone) {
-        p.grad = null;
-      } else {
-        if (g.gradFn !== null) g.detach_();
-        else g.requiresGrad_(false);
-        g.zero_();
-      }
-    }
+    zeroGrads(this.parameters(), opts.setToNone ?? false);
   }
 
   /**

@@ -12,6 +12,7 @@ import { enableGrad, noGrad } from '../autograd';
 import { isFloatingPoint } from '../dtype';
 import { TorchError } from '../errors';
 import { pyStr } from '../nn/pyformat';
+import { zeroGrads } from '../nn/zero-grad';
 import { Float, isMarkedFloat, markFloat } from '../serialization/python';
 import { Tensor } from '../tensor';
 import { deepCopy, entries, getKey, setNumber } from './dict';
@@ -153,19 +154,7 @@ export abstract class Optimizer {
 
   /** Zeroes every parameter's gradient in place (1.13's default), or drops it with `setToNone`. */
   zeroGrad(opts: { setToNone?: boolean } = {}): void {
-    for (const group of this.paramGroups) {
-      for (const p of group.params) {
-        const g = p.grad;
-        if (g === null) continue;
-        if (opts.setToNone) {
-          p.grad = null;
-        } else {
-          if (g.gradFn !== null) g.detach_();
-          else g.requiresGrad_(false);
-          g.zero_();
-        }
-      }
-    }
+    for (const group of this.paramGroups) zeroGrads(group.params, opts.setToNone ?? false);
   }
 
   /** One optimization step; a closure, when given, recomputes and returns the loss (with gradients enabled). */
