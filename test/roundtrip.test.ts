@@ -7,6 +7,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as torch from '../lib';
+import type { PickleProtocol } from '../lib/serialization/pickler';
 import { collector } from './helpers/collector';
 import { FixtureCase, fixtureCases, fixturePath } from './helpers/fixtures';
 import { runPython } from './helpers/python';
@@ -101,6 +102,34 @@ for name, expr in json.load(sys.stdin).items():
       const original = fs.readFileSync(file);
       torch.save(torch.load(file), file, { fsync: false });
       assert.ok(fs.readFileSync(file).equals(original));
+    });
+  }
+});
+
+describe("round trip of the reader's fixtures that torch.save 1.13 wrote", () => {
+  // test/fixtures/read: files that exercise the reader; these ones are PyTorch 1.13 torch.save output.
+  const READ_FIXTURES: [string, PickleProtocol][] = [
+    ['zip_p3.pt', 3],
+    ['zip_p5.pt', 5],
+    ['numpy_values.pt', 2],
+    ['odd_values.pt', 2],
+    ['storages_bare.pt', 2],
+    ['tensor_with_attributes.pt', 2],
+    ['unknown_classes.pt', 2],
+    ['unknown_classes_p4.pt', 4],
+  ];
+  let dir: string;
+  before(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tn-roundtrip-read-'));
+  });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  for (const [file, protocol] of READ_FIXTURES) {
+    it(`${file} (protocol ${protocol})`, () => {
+      const original = path.join(__dirname, 'fixtures', 'read', file);
+      const out = path.join(dir, file);
+      torch.save(torch.load(original), out, { pickleProtocol: protocol, fsync: false });
+      assert.ok(fs.readFileSync(out).equals(fs.readFileSync(original)), `ptdiff ${original} ${out}`);
     });
   }
 });

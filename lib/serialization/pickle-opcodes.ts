@@ -51,4 +51,5 @@ export const OP = {
   STACK_GLOBAL: 0x93,
   MEMOIZE: 0x94,
   FRAME: 0x95,
+  BYTEARRAY8: 0x96,
 } as const;

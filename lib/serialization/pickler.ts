@@ -1,7 +1,8 @@
 /**
  * Python's pickle, writing side: the bytes CPython's C pickler (`_pickle.c`) writes for the same object, so that a
  * file saved here equals the one Python saves (pytorch-format.md §7, §9). Protocol 2 is torch.save's default;
- * protocols 1, 3 and 4 are written too (`pickle_protocol=` files exist).
+ * protocols 1, 3, 4 and 5 are written too (`pickle_protocol=` files exist). Protocol 0, a text format that cannot
+ * hold torch's persistent ids, is not.
  *
  * What decides byte identity:
  * - Memo: every str, bytes, non-empty tuple, list, dict, global and object built by REDUCE/NEWOBJ is stored
@@ -73,7 +74,7 @@ export interface PicklerHooks {
   reduce?(obj: object): Reduction | PyGlobal | undefined;
 }
 
-export type PickleProtocol = 1 | 2 | 3 | 4;
+export type PickleProtocol = 1 | 2 | 3 | 4 | 5;
 
 const BATCHSIZE = 1000;
 const FRAME_SIZE_TARGET = 64 * 1024;
@@ -87,6 +88,32 @@ const DIGITS = /^[0-9]+$/;
 function isSingletonString(s: string): boolean {
   if (DIGITS.test(s)) return false; // str(n): Sequential and ModuleList keys, made at run time
   return NAME_CHARS.test(s) || (s.length === 1 && s.charCodeAt(0) < 256);
+}
+
+/** An object the pickler builds itself, with its reduction. */
+class Reduced {
+  constructor(readonly reduction: Reduction) {}
+}
+
+/**
+ * Below protocol 4 there is no NEWOBJ_EX: CPython pickles `functools.partial(cls.__new__, cls, *args, **kwargs)` and
+ * calls it with no arguments. The partial reduces to its function, then the state (func, args, keywords or None,
+ * None); `cls.__new__` reduces to getattr(cls, '__new__').
+ */
+function partialNew(r: Reduction): Reduced {
+  const newMethod = new Reduced({
+    kind: 'reduce',
+    func: new PyGlobal('builtins', 'getattr'),
+    args: tuple(r.func, '__new__'),
+  });
+  const keywords = r.kwargs && r.kwargs.size > 0 ? r.kwargs : null;
+  const state = tuple<unknown>(newMethod, tuple<unknown>(r.func, ...r.args), keywords, null);
+  return new Reduced({
+    kind: 'reduce',
+    func: new PyGlobal('functools', 'partial'),
+    args: tuple<unknown>(newMethod),
+    state,
+  });
 }
 
 function u32le(n: number): number[] {
@@ -127,6 +154,8 @@ class Pickler {
   private readonly memoSmallBytes = new Map<string, number>();
   /** Latin-1 singletons made at run time: in CPython not always the object a literal of the same value is. */
   private readonly memoSingletons = new Map<string, number>();
+  /** Dotted module names of protocol-4 globals ('torch._utils'). */
+  private readonly memoModuleNames = new Map<string, number>();
   private memoSize = 0;
   private readonly path: string[] = [];
   /** OrderedDicts whose str keys are all distinct objects (a state_dict's _metadata). */
@@ -136,8 +165,8 @@ class Pickler {
     private readonly hooks: PicklerHooks,
     private readonly protocol: PickleProtocol,
   ) {
-    if (![1, 2, 3, 4].includes(protocol)) {
-      throw new TorchTypeError(`pickle protocol ${protocol} is not supported; use 1, 2, 3 or 4`);
+    if (![1, 2, 3, 4, 5].includes(protocol)) {
+      throw new TorchTypeError(`pickle protocol ${protocol} is not supported; use 1 to 5`);
     }
   }
 
@@ -288,6 +317,7 @@ class Pickler {
     if (v instanceof Set) return this.saveSet(v, 'set');
     if (v instanceof ByteArray) return this.saveByteArray(v);
     if (v instanceof PyGlobal) return this.saveGlobal(v.module, v.name, v);
+    if (v instanceof Reduced) return this.saveReduce(v.reduction, v);
     if (v instanceof PyObject) {
       const { kind, cls: func, args, kwargs, state } = v;
       const listItems = v.listItems ?? undefined;
@@ -342,16 +372,18 @@ class Pickler {
   }
 
   /**
-   * A str. `identity`: the PyStr that is this very object, 'singleton' for a Latin-1 character made at run time, or
-   * null for a plain JS string (whose identity follows the rule in the file comment).
+   * A str. `identity`: the PyStr that is this very object; 'singleton' for a Latin-1 character made at run time;
+   * 'module' for a module name; null for a plain JS string (whose identity follows the rule in the file comment).
    */
-  private saveStr(s: string, identity: PyStr | 'singleton' | null): void {
+  private saveStr(s: string, identity: PyStr | 'singleton' | 'module' | null): void {
     const table =
       identity === 'singleton'
         ? this.memoSingletons
-        : identity === null && isSingletonString(s)
-          ? this.memoStrings
-          : null;
+        : identity === 'module'
+          ? this.memoModuleNames
+          : identity === null && isSingletonString(s)
+            ? this.memoStrings
+            : null;
     const memo = table ? table.get(s) : identity instanceof PyStr ? this.memoObjects.get(identity) : undefined;
     if (memo !== undefined) return this.get(memo);
     this.writeStr(s);
@@ -406,6 +438,10 @@ class Pickler {
   }
 
   private saveByteArray(v: ByteArray): void {
+    if (this.protocol >= 5) {
+      this.writePayload([OP.BYTEARRAY8, ...u64le(v.bytes.length)], v.bytes);
+      return this.memoizeObject(v);
+    }
     const args = v.bytes.length === 0 ? tuple() : tuple<unknown>(Buffer.from(v.bytes));
     this.saveReduce({ kind: 'reduce', func: new PyGlobal('builtins', 'bytearray'), args }, v);
   }
@@ -416,7 +452,8 @@ class Pickler {
     const memo = this.memoGlobals.get(key);
     if (memo !== undefined) return this.get(memo);
     if (this.protocol >= 4) {
-      this.saveStr(module, null);
+      // A module's name is one str object (its __name__) for every global defined in it.
+      this.saveStr(module, isSingletonString(module) ? null : 'module');
       this.saveStr(name, null);
       this.out.byte(OP.STACK_GLOBAL);
     } else {
@@ -568,9 +605,11 @@ class Pickler {
 
   /** CPython's save_reduce: build, memoize obj, then items and state. */
   private saveReduce(r: Reduction, obj: object): void {
-    if (r.kind === 'newobj_ex') {
-      if (this.protocol < 4)
-        this.fail(`an object built with keyword arguments (NEWOBJ_EX) with protocol ${this.protocol}`);
+    if (r.kind === 'newobj_ex' && this.protocol < 4) {
+      this.save(partialNew(r), null, undefined);
+      this.out.byte(OP.EMPTY_TUPLE);
+      this.out.byte(OP.REDUCE);
+    } else if (r.kind === 'newobj_ex') {
       this.saveCallable(r.func);
       this.save(r.args, null, undefined);
       this.save(r.kwargs ?? new Map(), null, undefined);

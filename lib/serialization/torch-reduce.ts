@@ -6,7 +6,7 @@
  * - each storage is a persistent id, `('storage', torch.<Type>Storage, key, location, numel)` (the legacy format
  *   adds a sixth item, None), written once per storage: tensors that share a storage (views) get the same key, in
  *   first-pickled order '0', '1', …;
- * - torch.Size, dtypes, devices, complex numbers and registered classes as Python reduces them.
+ * - torch.Size, dtypes, devices, complex numbers, numpy dtypes and registered classes as Python reduces them.
  */
 import { Device } from '../device';
 import { Complex, DType, DTYPES, elementSize } from '../dtype';
@@ -15,7 +15,7 @@ import { native, NativeTensor } from '../native';
 import { Parameter } from '../parameter';
 import { Tensor } from '../tensor';
 import { PicklerHooks, PyStr, Reduction } from './pickler';
-import { Float, OrderedDict, PyGlobal, Size, TorchDtype, Tuple, TypedStorage, tuple } from './python';
+import { Float, OrderedDict, PyGlobal, PyObject, Size, TorchDtype, Tuple, TypedStorage, tuple } from './python';
 import { classOf } from './registry';
 import { STORAGE_CLASS } from './storage-types';
 
@@ -42,6 +42,12 @@ class ParameterData {
 const REBUILD_TENSOR = ['torch._utils', '_rebuild_tensor_v2'] as const;
 const REBUILD_PARAMETER = ['torch._utils', '_rebuild_parameter'] as const;
 const REBUILD_QTENSOR = ['torch._utils', '_rebuild_qtensor'] as const;
+
+/** numpy's dtype reduces to ('f8', False, True) with the type string made at run time: a new str each time. */
+function numpyDtype(d: PyObject): Reduction {
+  const args = tuple(...d.args.map((a) => (typeof a === 'string' ? new PyStr(a) : a)));
+  return { kind: d.kind, func: d.cls, args, state: d.state };
+}
 
 /** The storages met while pickling one object, in first-pickled order, and the hooks that meet them. */
 export class StorageTable implements PicklerHooks {
@@ -85,6 +91,7 @@ export class StorageTable implements PicklerHooks {
       const args = tuple<unknown>(new Float(obj.re), new Float(obj.im));
       return { kind: 'reduce', func: new PyGlobal('builtins', 'complex'), args };
     }
+    if (obj instanceof PyObject && obj.cls.qualname === 'numpy.dtype') return numpyDtype(obj);
     const spec = classOf(obj);
     if (spec) {
       const { kind, args, state } = spec.reduce(obj);
