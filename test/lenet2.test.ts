@@ -118,6 +118,38 @@ torch.save(all_layers(), 'all_layers.pkl')
     }
   });
 
+  it('a module with its own attributes round-trips (floats, odd names, hooks kept as read)', () => {
+    class Extra extends nn.Module {}
+    nn.registerModuleClass(Extra, '__main__', 'Extra');
+    const file = path.join(py, 'extra.pkl');
+    runPython(`import torch.nn as nn
+class Extra(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.scale = 1.0
+        self.num_classes = 3
+        self.fc_1 = nn.Linear(2, 2)
+        self.odd_name_2 = 'x'
+        self.camelCase = (1, 2.5)
+torch.manual_seed(2)
+torch.save(Extra(), ${JSON.stringify(file)})`);
+    const m = torch.load(file) as Extra & { scale: number; numClasses: number; fc_1: torch.nn.Linear };
+    assert.ok(m instanceof Extra);
+    assert.equal(m.scale, 1);
+    assert.equal(m.numClasses, 3);
+    assert.ok(m.fc_1 instanceof nn.Linear);
+    torch.save(m, path.join(node, 'extra.pkl'));
+    assertSameFile(file, path.join(node, 'extra.pkl'));
+  });
+
+  it('a module whose class is not registered refuses to save whole, and says how', () => {
+    class TinyNet extends nn.Module {}
+    assert.throws(
+      () => torch.save(new TinyNet(), path.join(node, 'tiny.pkl')),
+      /cannot save a whole TinyNet: its class is not registered for pickling; call nn.registerModuleClass\(TinyNet/,
+    );
+  });
+
   it("Python's whole LeNet2 loads in Node as a working LeNet2", () => {
     const net = torch.load(path.join(py, 'lenet2_10.pkl'));
     assert.ok(net instanceof LeNet2);

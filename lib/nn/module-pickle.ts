@@ -164,6 +164,17 @@ export function registerModuleClass<T extends Module>(
     name,
     ctor: cls,
     revive: (_args, state) => reviveModule(cls, state),
-    reduce: (obj) => ({ kind: 'newobj', args: new Tuple(), state: moduleState(obj) }),
+    reduce: (obj) => {
+      // A subclass saved under its parent's path would load as the parent: its own class must be registered.
+      if (obj.constructor !== cls) {
+        const sub = obj.constructor.name;
+        throw pyError(
+          'PicklingError',
+          `cannot save a whole ${sub}: its class is not registered for pickling; call ` +
+            `nn.registerModuleClass(${sub}, '<python module>', '${sub}') first (e.g. '__main__', as a script's class)`,
+        );
+      }
+      return { kind: 'newobj', args: new Tuple(), state: moduleState(obj) };
+    },
   });
 }
