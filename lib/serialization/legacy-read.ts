@@ -9,19 +9,15 @@
  */
 import { elementSize } from '../dtype';
 import { loadError, LoadErrorCode, Where } from './load-errors';
-import type { Restore } from './map-location';
 import { badValue } from './pickle-args';
 import { loadPickle, PickleLoadOptions } from './reconstruct';
-import { parseStoragePid, StorageContext, StorageRecord } from './storage-read';
+import { parseStoragePid, StorageContext, StoragePlacement, StorageRecord } from './storage-read';
 
 /** torch.serialization.MAGIC_NUMBER and PROTOCOL_VERSION. */
 const MAGIC_NUMBER = 0x1950a86a20f9469cfc6cn;
 const PROTOCOL_VERSION = 1001;
 
-export interface LegacyLoadOptions extends PickleLoadOptions {
-  restore: Restore;
-  file?: string;
-}
+export interface LegacyLoadOptions extends PickleLoadOptions, StoragePlacement {}
 
 /** True when the bytes look like the 0.1.x tar variant (a POSIX tar header). */
 export function isLegacyTar(buf: Buffer): boolean {
@@ -114,7 +110,7 @@ export function legacyLayout(buf: Buffer, opts: PickleLoadOptions, file?: string
 export function readLegacyCheckpoint(buf: Buffer, opts: LegacyLoadOptions): { value: unknown; protocol: number } {
   const where: Where = { file: opts.file };
   const layout = legacyLayout(buf, opts, opts.file);
-  const ctx: StorageContext = { bigEndian: false, restore: opts.restore, file: opts.file };
+  const ctx: StorageContext = { ...opts, bigEndian: false };
   const storages = new Map<string, StorageRecord>();
   const persistentLoad = (pid: unknown): unknown => {
     if (Array.isArray(pid) && pid[0] === 'module') return pid[1];

@@ -5,7 +5,7 @@
  */
 import { promises as fsp, readFileSync } from 'fs';
 import { TorchTypeError } from '../errors';
-import { native } from '../native';
+import { native, NativeTensor } from '../native';
 import { readLegacyCheckpoint } from './legacy-read';
 import { loadError, LoadErrorCode, Where } from './load-errors';
 import { makeRestore, MapLocation } from './map-location';
@@ -13,7 +13,7 @@ import type { PickleLoadOptions } from './reconstruct';
 import { DEFAULT_MAX_DEPTH } from './revive';
 import { isTorchScript, readTorchScript } from './torchscript-read';
 import { weightsOnlyError } from './weights-only';
-import { readZipCheckpoint } from './zip-checkpoint-read';
+import { readZipCheckpoint, ZipLoadOptions } from './zip-checkpoint-read';
 import { crcMismatches, crcRecords, crcSegments } from './zip-crc';
 import { ZipArchive } from './zip-read';
 import { SIG_LOCAL } from './zip-format';
@@ -95,7 +95,24 @@ export function loadBytes(
 ): { value: unknown; protocol: number } {
   const { bytes, file } = opened;
   const where: Where = { file };
-  const opts = { ...pickleOptions(options), restore: makeRestore(options.mapLocation, where), file };
+  // A mapLocation function sees the storages' handles, which then are its to keep.
+  const owned: NativeTensor[] | undefined = typeof options.mapLocation === 'function' ? undefined : [];
+  const opts = { ...pickleOptions(options), restore: makeRestore(options.mapLocation, where), file, owned };
+  try {
+    return readFormat(bytes, opts, options, crcChecked);
+  } finally {
+    for (const h of owned ?? []) native.dispose(h);
+  }
+}
+
+function readFormat(
+  bytes: Buffer,
+  opts: ZipLoadOptions,
+  options: LoadOptions,
+  crcChecked: boolean,
+): { value: unknown; protocol: number } {
+  const where: Where = { file: opts.file };
+  const file = opts.file;
   if (bytes.length === 0) throw loadError(LoadErrorCode.EMPTY_FILE, 'Ran out of input: the file is empty', where);
   if (!isZip(bytes)) return readLegacyCheckpoint(bytes, opts);
   const zip = ZipArchive.open(bytes, file);

@@ -13,12 +13,21 @@ import { badValue, intArg } from './pickle-args';
 import { PyGlobal } from './python';
 import { dtypeOfStorageClass } from './storage-types';
 
-/** What every storage of one file shares. */
-export interface StorageContext {
-  /** The file's `byteorder` record says 'big': elements are swapped when the storage is made. */
-  bigEndian: boolean;
+/** Where a file's storages go, and what the loader frees when it is done. */
+export interface StoragePlacement {
   restore: Restore;
   file?: string;
+  /**
+   * When given, collects the handles made only to hold each storage while the file loads (never handed out), so
+   * that the loader disposes them at the end: the tensors keep their storages, and V8 stops counting the bytes twice.
+   */
+  owned?: NativeTensor[];
+}
+
+/** What every storage of one file shares. */
+export interface StorageContext extends StoragePlacement {
+  /** The file's `byteorder` record says 'big': elements are swapped when the storage is made. */
+  bigEndian: boolean;
 }
 
 /** Dtypes whose elements are bytes in a storage but whose tensors need a quantizer: their storage is made as ints. */
@@ -187,6 +196,7 @@ export class StorageRecord {
     if (this.isProbe) return (this.handle = native.empty([0], plain, null));
     const cpu = wrap(native.fromExternal(this.storageBytes(viewDtype), plain));
     const placed = this.ctx.restore(cpu, this.location)._h;
+    this.ctx.owned?.push(...(placed === cpu._h ? [placed] : [cpu._h, placed]));
     if (native.storageNbytes(placed) < this.nbytes) {
       throw loadError(
         LoadErrorCode.BAD_VALUE,

@@ -31,7 +31,7 @@ export function readTorchScript(
   opts: ZipLoadOptions,
 ): { value: TorchScriptArchive; protocol: number } {
   archiveVersion(zip);
-  const ctx = archiveStorageContext(zip, opts.restore, opts.file);
+  const ctx = archiveStorageContext(zip, opts);
   const read = (name: string, folder: string) => {
     const where = zip.recordWhere(name);
     return loadPickle(zip.read(name), 0, zipStorageLoader(zip, folder, ctx, where), opts, where);

@@ -4,19 +4,15 @@
  * (torchscript-read.ts) reuse the same storage resolution for their own pickles.
  */
 import { loadError, LoadErrorCode, Where } from './load-errors';
-import type { Restore } from './map-location';
 import { loadPickle, PickleLoadOptions } from './reconstruct';
-import { parseStoragePid, StorageContext, StorageRecord } from './storage-read';
+import { parseStoragePid, StorageContext, StoragePlacement, StorageRecord } from './storage-read';
 import type { ZipArchive } from './zip-read';
 
 /** The newest archive version a PyTorch reader accepts (caffe2 kMaxSupportedFileFormatVersion). */
 const MAX_ARCHIVE_VERSION = 10;
 
 /** Everything a zip checkpoint is loaded with. */
-export interface ZipLoadOptions extends PickleLoadOptions {
-  restore: Restore;
-  file?: string;
-}
+export interface ZipLoadOptions extends PickleLoadOptions, StoragePlacement {}
 
 /** The archive's format version (the `version` or `.data/version` record), checked as PyTorch's reader does. */
 export function archiveVersion(zip: ZipArchive): number {
@@ -72,15 +68,15 @@ export function zipStorageLoader(
   };
 }
 
-/** The storage context of an archive: its byte order, the caller's mapLocation and the file name. */
-export function archiveStorageContext(zip: ZipArchive, restore: Restore, file?: string): StorageContext {
-  return { bigEndian: archiveByteOrder(zip) === 'big', restore, file };
+/** The storage context of an archive: its byte order, and where the caller's mapLocation puts storages. */
+export function archiveStorageContext(zip: ZipArchive, placement: StoragePlacement): StorageContext {
+  return { ...placement, bigEndian: archiveByteOrder(zip) === 'big' };
 }
 
 /** Loads a zip-format checkpoint (not TorchScript); returns the object and data.pkl's pickle protocol. */
 export function readZipCheckpoint(zip: ZipArchive, opts: ZipLoadOptions): { value: unknown; protocol: number } {
   archiveVersion(zip);
-  const ctx = archiveStorageContext(zip, opts.restore, opts.file);
+  const ctx = archiveStorageContext(zip, opts);
   const where = zip.recordWhere('data.pkl');
   const r = loadPickle(zip.read('data.pkl'), 0, zipStorageLoader(zip, 'data', ctx, where), opts, where);
   return { value: r.value, protocol: r.protocol };
