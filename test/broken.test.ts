@@ -52,6 +52,14 @@ function tensorPickle(numel: number, offset: number, size: number[], stride: num
 
 const FLOATS4 = Buffer.from(new Float32Array([1, 2, 3, 4]).buffer);
 
+/** A copy of a zip whose first central-directory entry claims `size` uncompressed bytes. */
+function claimSize(zip: Buffer, size: number): Buffer {
+  const out = Buffer.from(zip);
+  const eocd = out.lastIndexOf(Buffer.from('PK\x05\x06', 'latin1'));
+  out.writeUInt32LE(size, out.readUInt32LE(eocd + 16) + 24);
+  return out;
+}
+
 /** What Python should make of a case: fail too, load it (PyTorch does not check this), or not be asked (unsafe). */
 type PythonVerdict = 'fails' | 'loads' | 'unsafe';
 
@@ -138,6 +146,12 @@ function cases(): Case[] {
       code: 'ZIP_CORRUPT',
       python: 'unsafe',
       bytes: patch(ZIP, 'tensor_randn/data/0', 'tensor_randX/data/0', 1),
+    },
+    {
+      name: 'zip: a deflated record claiming more than DEFLATE can expand to',
+      code: 'ZIP_CORRUPT',
+      python: 'unsafe',
+      bytes: claimSize(readFileSync(join(__dirname, 'fixtures', 'read', 'zip_deflated_other_folder.pt')), 0x7fffffff),
     },
     {
       name: 'storage claims more than its record',

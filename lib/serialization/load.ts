@@ -4,7 +4,7 @@
  * Every failure is a TorchLoadError with a stable code (load-errors.ts).
  */
 import { promises as fsp, readFileSync } from 'fs';
-import { TorchTypeError } from '../errors';
+import { TorchError, TorchLoadError, TorchTypeError } from '../errors';
 import { native, NativeTensor } from '../native';
 import { readLegacyCheckpoint } from './legacy-read';
 import { loadError, LoadErrorCode, Where } from './load-errors';
@@ -100,6 +100,12 @@ export function loadBytes(
   const opts = { ...pickleOptions(options), restore: makeRestore(options.mapLocation, where), file, owned };
   try {
     return readFormat(bytes, opts, options, crcChecked);
+  } catch (e) {
+    // libtorch refusing what the checks let through is still a file that cannot be loaded.
+    if (e instanceof TorchError && !(e instanceof TorchLoadError) && !(e instanceof TorchTypeError)) {
+      throw loadError(LoadErrorCode.BAD_VALUE, e.message, where, e);
+    }
+    throw e;
   } finally {
     for (const h of owned ?? []) native.dispose(h);
   }

@@ -5,7 +5,6 @@
  * their children already revived; legacy tensors that never got a BUILD become plain tensors; bare storages become
  * TypedStorage values. Sharing is kept: each object is visited once and every reference sees the same replacement.
  */
-import { elementSize } from '../dtype';
 import { wrap } from '../tensor';
 import { loadError, LoadErrorCode, Where } from './load-errors';
 import { OrderedDict, PyObject, TypedStorage } from './python';
@@ -52,7 +51,7 @@ export function finishLoaded(
   const leaf = (v: unknown): unknown => {
     if (v instanceof PendingTensor) return v.finish(where);
     if (v instanceof StorageRecord) {
-      return new TypedStorage(v.dtype, wrap(v.view(v.dtype, 0, [v.nbytes / elementSize(v.dtype)], [1])), v.untyped);
+      return new TypedStorage(v.dtype, wrap(v.wholeTensor()), v.untyped);
     }
     return v;
   };

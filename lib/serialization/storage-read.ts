@@ -257,6 +257,12 @@ export class StorageRecord {
     return native.quantizedView(base, this.dtype, offset, sizes, strides, scale, zeroPoint, axis);
   }
 
+  /** The whole storage as a 1-D tensor of its dtype (of the plain integers under a quantized storage). */
+  wholeTensor(): NativeTensor {
+    const dtype = PLAIN_OF_QUANTIZED[this.dtype] ?? this.dtype;
+    return this.view(dtype, 0, [this.nbytes / elementSize(dtype)], [1]);
+  }
+
   /** A tensor of dtype over this storage (sharing it), after checking its extent. */
   view(dtype: DType, offset: number, sizes: number[], strides: number[]): NativeTensor {
     this.checkExtent(dtype, offset, sizes, strides);

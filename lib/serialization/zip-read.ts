@@ -46,6 +46,8 @@ export interface ZipRecord {
 }
 
 const MAX_COMMENT = 0xffff;
+/** DEFLATE cannot expand data more than about 1032 times: a larger claimed size is a lie (or a bomb). */
+const MAX_DEFLATE_RATIO = 1032;
 
 /** A zip archive over a buffer, with records looked up by their name inside the archive folder. */
 export class ZipArchive {
@@ -248,6 +250,9 @@ function readCentralEntry(
     throw loadError(LoadErrorCode.UNSUPPORTED, `zip entry '${fullName}' uses compression method ${method}`, {});
   }
   if (method === METHOD_STORED && compressedSize !== size) fail(`stored entry '${fullName}' has two sizes`);
+  if (method === METHOD_DEFLATED && size > compressedSize * MAX_DEFLATE_RATIO + 1024) {
+    fail(`deflated entry '${fullName}' claims ${size} bytes from ${compressedSize}`);
+  }
 
   if (headerOffset + LOCAL_HEADER_SIZE > buf.length || buf.readUInt32LE(headerOffset) !== SIG_LOCAL) {
     fail(`bad local header for '${fullName}' at ${headerOffset}`);
