@@ -4,6 +4,7 @@
  * dtype, shape, strides, offset, requires_grad, Parameter-ness, bytes and storage sharing.
  */
 import { strict as assert } from 'assert';
+import { createHash } from 'crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'fs';
 import { basename, join } from 'path';
 import * as torch from '../lib';
@@ -27,6 +28,31 @@ function expectedDescriptions(dir: string): Record<string, unknown> {
   const p = join(dir, 'expected.json');
   return existsSync(p) ? (JSON.parse(readFileSync(p, 'utf8')) as Record<string, unknown>) : {};
 }
+
+describe('load: the read fixtures are the ones their manifest lists', function () {
+  it('every file of test/fixtures/read has the sha256 make_read_fixtures.py recorded, and no file is missing', function () {
+    const dir = join(FIXTURES, 'read');
+    const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as {
+      cases: { file: string; sha256: string }[];
+    };
+    const listed = manifest.cases.map((c) => c.file).sort();
+    assert.deepEqual(
+      listed,
+      fixtureFiles(dir)
+        .map((f) => basename(f))
+        .sort(),
+    );
+    for (const c of manifest.cases) {
+      assert.equal(
+        createHash('sha256')
+          .update(readFileSync(join(dir, c.file)))
+          .digest('hex'),
+        c.sha256,
+        c.file,
+      );
+    }
+  });
+});
 
 describe('load: every fixture gives the values Python sees', function () {
   this.timeout(180000);
