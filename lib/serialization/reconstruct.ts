@@ -13,12 +13,11 @@ import { OrderedDict, PyGlobal, PyObject, TorchDtype, Tuple, tuple } from './pyt
 import { badValue } from './pickle-args';
 import { dtypeOfTensorClass, PendingTensor, REBUILD_FUNCTIONS } from './rebuild';
 import { lookupClass } from './registry';
-import type { PickleHooks } from './unpickler';
-import { describeTarget } from './unpickler';
-import { unpickle } from './unpickler';
+import { describeTarget, PickleHooks, unpickle } from './unpickler';
 import { finishLoaded } from './revive';
 import { checkWeightsOnlyGlobal, weightsOnlyError } from './weights-only';
 
+/** What one pickle is read with. */
 export interface ReconstructOptions {
   weightsOnly: boolean;
   /** Extra 'module.name' globals allowed under weightsOnly (PyTorch's add_safe_globals). */

@@ -44,7 +44,8 @@ export interface Unpickled {
 const MAX_DECIMAL_DIGITS = 4300;
 
 const MARK_OPCODE = 0x28;
-const utf8 = new TextDecoder('utf-8', { fatal: true });
+// ignoreBOM keeps a leading U+FEFF, which is part of the Python string.
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** Python's `'%c'`/`'\xNN'` rendering of a byte, as in "invalid load key, 'x'.". */
 function byteRepr(b: number): string {
