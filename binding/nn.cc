@@ -75,6 +75,14 @@ Napi::Value SetData(const Args& a) {
   const_cast<at::Tensor&>(a.tensor(0)).set_data(a.tensor(1));
   return a.self();
 }
+// gradCached(t, cached | null): t's gradient; the handle `cached` itself when it already wraps that gradient, so an
+// optimizer step makes no new handle per parameter (a handle costs microseconds, the op it feeds about as much).
+Napi::Value GradCached(const Args& a) {
+  const at::Tensor& g = a.tensor(0).grad();
+  if (!g.defined()) return a.env().Null();
+  if (!a.isNullish(1) && a.tensor(1).unsafeGetTensorImpl() == g.unsafeGetTensorImpl()) return a.self(1);
+  return a.ret(g);
+}
 
 }  // namespace
 
@@ -103,6 +111,7 @@ void RegisterNn(Napi::Env env, Napi::Object e) {
       {"constantPad", ConstantPad},
       {"oneHot", OneHot},
       {"setData", SetData},
+      {"gradCached", GradCached},
   };
   for (const auto& [name, fn] : fns) Def(env, e, name, fn);
 }

@@ -261,6 +261,7 @@ export interface Native {
   constantPad(x: H, pad: number[], value: Scalar): H;
   oneHot(x: H, numClasses: number): H;
   setData(t: H, src: H): H;
+  gradCached(t: H, cached: Opt<H>): H | null;
 
   // process-wide state
   manualSeed(seed: number | bigint): void;

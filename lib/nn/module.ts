@@ -24,7 +24,7 @@ import { Parameter } from '../parameter';
 import { OrderedDict } from '../serialization/python';
 import { Tensor } from '../tensor';
 import { describeType, pyError } from './errors';
-import { zeroGrads } from './zero-grad';
+import { zeroGrads } from './grads';
 
 /** What loadStateDict found: keys the module expected but the state dict lacked, and keys it did not expect. */
 export interface IncompatibleKeys {

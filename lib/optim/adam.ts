@@ -115,7 +115,7 @@ export class Adam extends Optimizer {
   protected override updateGroup(group: ParamGroup): void {
     const weightDecay = Number(group.weight_decay);
     for (const p of group.params) {
-      const g = native.grad(p._h);
+      const g = this.gradOf(p);
       if (g === null) continue;
       const state = this.stateOf(p);
       adamState(p, state, Boolean(group.amsgrad));

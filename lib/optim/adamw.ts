@@ -31,7 +31,7 @@ export class AdamW extends Optimizer {
     const lr = Number(group.lr);
     const weightDecay = Number(group.weight_decay);
     for (const p of group.params) {
-      const g = native.grad(p._h);
+      const g = this.gradOf(p);
       if (g === null) continue;
       const state = this.stateOf(p);
       adamState(p, state, Boolean(group.amsgrad));

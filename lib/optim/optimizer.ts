@@ -10,9 +10,10 @@
  */
 import { enableGrad, noGrad } from '../autograd';
 import { isFloatingPoint } from '../dtype';
+import { NativeTensor } from '../native';
 import { TorchError } from '../errors';
 import { pyStr } from '../nn/pyformat';
-import { zeroGrads } from '../nn/zero-grad';
+import { gradHandle, zeroGrads } from '../nn/grads';
 import { Float, isMarkedFloat, markFloat } from '../serialization/python';
 import { Tensor } from '../tensor';
 import { deepCopy, entries, getKey, setNumber } from './dict';
@@ -150,6 +151,11 @@ export abstract class Optimizer {
     let s = this.state.get(p);
     if (!s) this.state.set(p, (s = {}));
     return s;
+  }
+
+  /** The handle of p's gradient (reused from step to step), or null when p has none. */
+  protected gradOf(p: Tensor): NativeTensor | null {
+    return gradHandle(p);
   }
 
   /** Zeroes every parameter's gradient in place (1.13's default), or drops it with `setToNone`. */

@@ -56,7 +56,7 @@ export class SGD extends Optimizer {
     const nesterov = Boolean(group.nesterov);
     const maximize = Boolean(group.maximize);
     for (const p of group.params) {
-      const grad = native.grad(p._h);
+      const grad = this.gradOf(p);
       if (grad === null) continue;
       const state = this.stateOf(p);
       let buf = (state.momentum_buffer as Tensor | null | undefined) ?? null;
