@@ -118,6 +118,16 @@ print(json.dumps([type(net).__name__, all(bool((p == 2020).all()) for p in net.p
     ]);
   });
 
+  it('a missing data set stops it at once with a message, status 1', () => {
+    const r = lesson(['--data', path.join(dir, 'nowhere'), '--out', path.join(dir, 'unused')]);
+    assert.equal(r.status, 1);
+    assert.match(
+      r.stderr as string,
+      /^npm start: no Fashion-MNIST in .*nowhere: install Debian's dataset-fashion-mnist/,
+    );
+    assert.ok(!fs.existsSync(path.join(dir, 'unused')));
+  });
+
   it('a bad option prints the usage and exits with status 2', () => {
     const r = lesson(['--epochs', 'many']);
     assert.equal(r.status, 2);

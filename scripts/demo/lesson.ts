@@ -119,6 +119,15 @@ function main(): void {
     console.log(USAGE);
     return;
   }
+  // Data and device first, so that a missing data set or an unusable device stops the demo before it starts.
+  if (!fs.existsSync(path.join(opts.data, 'train-images-idx3-ubyte.gz'))) {
+    throw new torch.TorchError(
+      `no Fashion-MNIST in ${opts.data}: install Debian's dataset-fashion-mnist, or give --data DIR`,
+    );
+  }
+  const train = loadSplit('train', opts.trainSize, opts.data);
+  const test = loadSplit('t10k', opts.testSize, opts.data);
+  torch.zeros([1], { device: opts.device });
   const out = opts.out ?? fs.mkdtempSync(path.join(os.tmpdir(), 'torch-node-lesson-'));
   fs.mkdirSync(out, { recursive: true });
   torch.manualSeed(opts.seed);
@@ -127,8 +136,6 @@ function main(): void {
   saveAndLoad(out);
 
   console.log('\n== save_checkpoint.py ==');
-  const train = loadSplit('train', opts.trainSize, opts.data);
-  const test = loadSplit('t10k', opts.testSize, opts.data);
   console.log(
     `Fashion-MNIST: ${train.labels.shape[0]} training and ${test.labels.shape[0]} test images, ` +
       `batch ${opts.batchSize}, ${opts.epochs} epochs, device ${opts.device}`,
@@ -169,4 +176,11 @@ function main(): void {
   console.log(`files: ${out}`);
 }
 
-main();
+try {
+  main();
+} catch (e) {
+  // Bad input (a CUDA device on a CPU-only build, a missing data set, …) ends with its message, not a stack trace.
+  if (!(e instanceof torch.TorchError) && (e as NodeJS.ErrnoException).code === undefined) throw e;
+  console.error(`npm start: ${(e as Error).message}`);
+  process.exit(1);
+}
