@@ -46,9 +46,24 @@ Napi::Error ToJs(Napi::Env env, const OsError& e) {
 // ---- mapping
 // ---------------------------------------------------------------------------------------------------------
 
-// A private (copy-on-write) mapping of a whole file; populate reads the pages in (for the async twin, so that the
-// reads happen on the thread pool). An empty file maps to {nullptr, 0}.
-std::pair<void*, size_t> MapImpl(const std::string& path, bool populate) {
+// A file mapped copy-on-write. torch.load reads its structure through Buffers over small ranges and makes storages
+// over ranges of it, so that files past a Buffer's 4 GiB load too. Every Buffer and every storage holds a reference;
+// the file is unmapped when the last one goes, from whichever thread drops it.
+struct Mapping {
+  uint8_t* base = nullptr;
+  size_t length = 0;
+  ~Mapping() {
+    if (length) ::munmap(base, length);
+  }
+};
+using MappingRef = std::shared_ptr<Mapping>;
+
+// Tells mapping handles apart from other externals.
+const napi_type_tag kMappingTag = {0x6d6170706564u, 0x746f7263686e6f64u};
+
+// Maps path; populate reads every page in (read faults: they share the page cache; MAP_POPULATE would write-fault a
+// writable private mapping and copy every page).
+MappingRef OpenMapping(const std::string& path, bool populate) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) throw OsError(errno, "open", path);
   struct stat st;
@@ -61,51 +76,61 @@ std::pair<void*, size_t> MapImpl(const std::string& path, bool populate) {
     ::close(fd);
     throw OsError(EISDIR, "open", path);
   }
+  auto m = std::make_shared<Mapping>();
   size_t len = static_cast<size_t>(st.st_size);
-  if (len == 0) {
-    ::close(fd);
-    return {nullptr, 0};
+  if (len > 0) {
+    void* p = ::mmap(nullptr, len, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+    int e = errno;
+    if (p == MAP_FAILED) {
+      ::close(fd);
+      throw OsError(e, "mmap", path);
+    }
+    m->base = static_cast<uint8_t*>(p);
+    m->length = len;
+    if (populate) {
+      ::madvise(p, len, MADV_WILLNEED);
+      const size_t page = static_cast<size_t>(::sysconf(_SC_PAGESIZE));
+      volatile uint8_t sink = 0;
+      for (size_t off = 0; off < len; off += page) sink = sink ^ m->base[off];
+    }
   }
-  void* p = ::mmap(nullptr, len, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
-  int e = errno;
   ::close(fd);
-  if (p == MAP_FAILED) throw OsError(e, "mmap", path);
-  if (populate) {
-    // Read faults map the file's pages without copying them (MAP_POPULATE would write-fault a writable private
-    // mapping, copying every page).
-    ::madvise(p, len, MADV_WILLNEED);
-    const long page = ::sysconf(_SC_PAGESIZE);
-    uint8_t sum = 0;
-    for (size_t off = 0; off < len; off += static_cast<size_t>(page)) sum ^= static_cast<volatile uint8_t*>(p)[off];
-    (void)sum;
-  }
-  return {p, len};
+  return m;
 }
 
-// The mapping as a Buffer that unmaps it when collected.
-Napi::Value MappedBuffer(Napi::Env env, std::pair<void*, size_t> m) {
-  if (m.second == 0) return Napi::Buffer<uint8_t>::New(env, 0);
-  return Napi::Buffer<uint8_t>::New(
-      env, static_cast<uint8_t*>(m.first), m.second,
-      [](Napi::Env, uint8_t* data, size_t* n) {
-        ::munmap(data, *n);
-        delete n;
-      },
-      new size_t(m.second));
+Napi::Value MappingHandle(Napi::Env env, MappingRef m) {
+  auto h =
+      Napi::External<MappingRef>::New(env, new MappingRef(std::move(m)), [](Napi::Env, MappingRef* r) { delete r; });
+  napi_type_tag_object(env, h, &kMappingTag);
+  return h;
 }
 
-// mapFile(path) → Buffer over a private (copy-on-write) mapping of the whole file: tensors loaded from it view the
-// pages, and writing to such a tensor never changes the file.
-Napi::Value MapFile(const Args& a) {
+const MappingRef& MappingOf(const Args& a, size_t i) {
+  bool ok = false;
+  if (i < a.size() && a[i].IsExternal()) napi_check_object_type_tag(a.env(), a[i], &kMappingTag, &ok);
+  if (!ok) throw ArgError("argument " + std::to_string(i) + ": expected a mapped file");
+  return *a[i].As<Napi::External<MappingRef>>().Data();
+}
+
+// The range [offset, offset + length) of a mapping, checked.
+uint8_t* MappedRange(const Args& a, const MappingRef& m, size_t offsetArg, size_t length) {
+  int64_t offset = a.i64(offsetArg);
+  if (offset < 0 || static_cast<size_t>(offset) > m->length || length > m->length - static_cast<size_t>(offset))
+    throw ArgError("range outside the mapped file");
+  return m->base + offset;
+}
+
+// mapOpen(path) → handle of the file mapped copy-on-write.
+Napi::Value MapOpen(const Args& a) {
   std::string path = a.str(0);
   try {
-    return MappedBuffer(a.env(), MapImpl(path, false));
+    return MappingHandle(a.env(), OpenMapping(path, false));
   } catch (const OsError& e) {
     throw ToJs(a.env(), e);
   }
 }
 
-// mapFileAsync(path) → Promise<Buffer>: mapFile with the mapping made, and its pages read, on the thread pool.
+// mapOpenAsync(path) → Promise of a handle: mapOpen with the mapping made, and its pages read in, on the thread pool.
 class MapWorker : public Napi::AsyncWorker {
  public:
   MapWorker(Napi::Env env, std::string path)
@@ -113,27 +138,74 @@ class MapWorker : public Napi::AsyncWorker {
   Napi::Promise Promise() { return deferred_.Promise(); }
   void Execute() override {
     try {
-      map_ = MapImpl(path_, true);
+      map_ = OpenMapping(path_, true);
     } catch (const OsError& e) {
       os_ = std::make_unique<OsError>(e);
       SetError(e.msg);
     }
   }
-  void OnOK() override { deferred_.Resolve(MappedBuffer(Env(), map_)); }
+  void OnOK() override { deferred_.Resolve(MappingHandle(Env(), map_)); }
   void OnError(const Napi::Error& e) override { deferred_.Reject(os_ ? ToJs(Env(), *os_).Value() : e.Value()); }
 
  private:
   Napi::Promise::Deferred deferred_;
   std::string path_;
-  std::pair<void*, size_t> map_{nullptr, 0};
+  MappingRef map_;
   std::unique_ptr<OsError> os_;
 };
 
-Napi::Value MapFileAsync(const Args& a) {
+Napi::Value MapOpenAsync(const Args& a) {
   auto* w = new MapWorker(a.env(), a.str(0));
   Napi::Promise p = w->Promise();
   w->Queue();
   return p;
+}
+
+// mapLength(handle) → bytes in the mapped file.
+Napi::Value MapLength(const Args& a) {
+  return Napi::Number::New(a.env(), static_cast<double>(MappingOf(a, 0)->length));
+}
+
+// mapSlice(handle, offset, length) → a Buffer over those bytes of the mapping (no copy).
+Napi::Value MapSlice(const Args& a) {
+  const MappingRef& m = MappingOf(a, 0);
+  size_t length = static_cast<size_t>(a.i64(2));
+  uint8_t* p = MappedRange(a, m, 1, length);
+  if (length == 0) return Napi::Buffer<uint8_t>::New(a.env(), 0);
+  return Napi::Buffer<uint8_t>::New(
+      a.env(), p, length, [](Napi::Env, uint8_t*, MappingRef* r) { delete r; }, new MappingRef(m));
+}
+
+// mapFile(path) → Buffer over a private (copy-on-write) mapping of the whole file (up to a Buffer's 4 GiB): tensors
+// viewing it view the pages, and writing to such a tensor never changes the file.
+Napi::Value MapFile(const Args& a) {
+  std::string path = a.str(0);
+  MappingRef m;
+  try {
+    m = OpenMapping(path, false);
+  } catch (const OsError& e) {
+    throw ToJs(a.env(), e);
+  }
+  if (m->length == 0) return Napi::Buffer<uint8_t>::New(a.env(), 0);
+  return Napi::Buffer<uint8_t>::New(
+      a.env(), m->base, m->length, [](Napi::Env, uint8_t*, MappingRef* r) { delete r; }, new MappingRef(m));
+}
+
+// mapTensor(handle, offset, nbytes, dtype) → a 1-D tensor over those bytes of the mapping (no copy); the offset must
+// be aligned for dtype (the TS layer copies misaligned bytes instead).
+Napi::Value MapTensor(const Args& a) {
+  const MappingRef& m = MappingOf(a, 0);
+  size_t nbytes = static_cast<size_t>(a.i64(2));
+  uint8_t* p = MappedRange(a, m, 1, nbytes);
+  at::ScalarType dtype = a.dtype(3);
+  const size_t item = c10::elementSize(dtype);
+  if (nbytes % item != 0 || reinterpret_cast<uintptr_t>(p) % item != 0)
+    throw ArgError("mapped range is not a whole number of aligned elements of " + std::string(DtypeName(dtype)));
+  c10::DataPtr ptr(
+      p, new MappingRef(m), [](void* ctx) { delete static_cast<MappingRef*>(ctx); }, at::Device(at::kCPU));
+  c10::Storage storage(c10::Storage::use_byte_size_t(), nbytes, std::move(ptr), nullptr, false);
+  const int64_t numel = static_cast<int64_t>(nbytes / item);
+  return a.ret(at::empty({0}, at::TensorOptions().dtype(dtype)).set_(storage, 0, {numel}, {1}));
 }
 
 // ---- segments
@@ -355,8 +427,16 @@ Napi::Value Crc32Async(const Args& a) {
 
 void RegisterIo(Napi::Env env, Napi::Object e) {
   const std::pair<const char*, NativeFn> fns[] = {
-      {"mapFile", MapFile},       {"mapFileAsync", MapFileAsync}, {"crc32", Crc32},
-      {"crc32Async", Crc32Async}, {"writeFile", WriteFile},       {"writeFileAsync", WriteFileAsync},
+      {"mapFile", MapFile},
+      {"mapOpen", MapOpen},
+      {"mapOpenAsync", MapOpenAsync},
+      {"mapLength", MapLength},
+      {"mapSlice", MapSlice},
+      {"mapTensor", MapTensor},
+      {"crc32", Crc32},
+      {"crc32Async", Crc32Async},
+      {"writeFile", WriteFile},
+      {"writeFileAsync", WriteFileAsync},
   };
   for (const auto& [name, fn] : fns) Def(env, e, name, fn);
 }

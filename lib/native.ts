@@ -11,6 +11,11 @@ export interface NativeTensor {
   readonly __nativeTensor: unique symbol;
 }
 
+/** Opaque handle of a file mapped copy-on-write (see mapOpen). */
+export interface MappedFile {
+  readonly __mappedFile: unique symbol;
+}
+
 /** A JS scalar as ATen sees it: an integral number acts as a Python int, other numbers as a Python float. */
 export type Scalar = number | bigint | boolean;
 type H = NativeTensor;
@@ -283,7 +288,12 @@ export interface Native {
 
   // files
   mapFile(path: string): Buffer;
-  mapFileAsync(path: string): Promise<Buffer>;
+  // a file mapped copy-on-write, read through Buffers over ranges and storages over ranges (files past 4 GiB too)
+  mapOpen(path: string): MappedFile;
+  mapOpenAsync(path: string): Promise<MappedFile>;
+  mapLength(m: MappedFile): number;
+  mapSlice(m: MappedFile, offset: number, length: number): Buffer;
+  mapTensor(m: MappedFile, offset: number, nbytes: number, dtype: string): H;
   crc32(segments: Segment[]): number[];
   crc32Async(segments: Segment[]): Promise<number[]>;
   writeFile(path: string, segments: Segment[], atomic: boolean, fsync: boolean): void;

@@ -76,7 +76,7 @@ function legacyInfo(opened: OpenedBytes): Omit<CheckpointInfo, 'load'> {
   const layout = legacyLayout(bytes, { weightsOnly: false, safeGlobals: new Set(), maxDepth: DEFAULT_MAX_DEPTH }, file);
   const records: RecordInfo[] = [...layout.payloads].map(([key, b]) => ({
     name: `storage ${key}`,
-    offset: b.byteOffset - bytes.byteOffset,
+    offset: b.start,
     size: b.length,
     compressedSize: b.length,
     crc32: null,

@@ -8,6 +8,7 @@
  * ends (legacyLayout); the second builds the tensors over the payload bytes.
  */
 import { elementSize } from '../dtype';
+import { ByteRange, ByteSource } from './byte-source';
 import { loadError, LoadErrorCode, Where } from './load-errors';
 import { badValue } from './pickle-args';
 import { loadPickle, PickleLoadOptions } from './reconstruct';
@@ -54,19 +55,25 @@ export function readLegacyHeader(buf: Buffer, opts: PickleLoadOptions, file?: st
   return { objectStart: sysInfo.end, protocol: magic.protocol };
 }
 
-/** Where a legacy file keeps things: its object pickle, and each storage's payload (key → bytes, in file order). */
+/** Where a legacy file keeps things: its pickles, and each storage's payload (key → bytes, in file order). */
 export interface LegacyLayout {
+  /** The start of the file (up to 2 GiB), where its pickles are. */
+  pickles: Buffer;
   objectStart: number;
   protocol: number;
-  payloads: Map<string, Buffer>;
+  payloads: Map<string, ByteRange>;
 }
+
+/** The pickles come first; payloads past this may be larger than a Buffer and are reached through the source. */
+const PICKLE_WINDOW = 0x7fffffff;
 
 /**
  * Finds the payloads of a legacy file: reads the header, runs the object pickle once with probe storages (their
  * types and sizes, and where the pickle ends), then walks the storage keys and payloads, checking each size.
  */
-export function legacyLayout(buf: Buffer, opts: PickleLoadOptions, file?: string): LegacyLayout {
+export function legacyLayout(source: ByteSource, opts: PickleLoadOptions, file?: string): LegacyLayout {
   const where: Where = { file };
+  const buf = source.slice(0, Math.min(source.length, PICKLE_WINDOW));
   const header = readLegacyHeader(buf, opts, file);
   const ctx: StorageContext = { bigEndian: false, restore: (s) => s, file };
   const probes = new Map<string, StorageRecord>();
@@ -75,7 +82,7 @@ export function legacyLayout(buf: Buffer, opts: PickleLoadOptions, file?: string
     const p = parseStoragePid(pid, where);
     let root = probes.get(p.key);
     if (!root) {
-      root = StorageRecord.probe(p.key, p.dtype, p.untyped, p.numel, buf.length - header.objectStart, ctx);
+      root = StorageRecord.probe(p.key, p.dtype, p.untyped, p.numel, source.length - header.objectStart, ctx);
       probes.set(p.key, root);
     }
     return p.view ? root.slice(p.view.key, p.view.offset, p.view.numel) : root;
@@ -85,31 +92,34 @@ export function legacyLayout(buf: Buffer, opts: PickleLoadOptions, file?: string
   const noPid = (): never => badValue('unexpected persistent id in the storage keys', where);
   const keys = loadPickle(buf, first.end, noPid, opts, where);
   if (!Array.isArray(keys.value)) badValue('the storage keys of a legacy file must be a list', where);
-  const payloads = new Map<string, Buffer>();
+  const payloads = new Map<string, ByteRange>();
   let p = keys.end;
   for (const k of keys.value as unknown[]) {
     const key = String(k);
     const root = probes.get(key);
     if (!root) return badValue(`storage key '${key}' is not used by the pickle`, where);
     const rec = { file, record: `storage ${key}` };
-    if (p + 8 > buf.length) throw loadError(LoadErrorCode.TRUNCATED, 'the file ends inside the storages', rec);
-    const numel = buf.readBigInt64LE(p);
+    if (p + 8 > source.length) throw loadError(LoadErrorCode.TRUNCATED, 'the file ends inside the storages', rec);
+    const numel = source.slice(p, p + 8).readBigInt64LE(0);
     const expected = BigInt(root.nbytes / elementSize(root.dtype));
     if (numel !== expected) {
       throw loadError(LoadErrorCode.STORAGE_SIZE, `storage has wrong size: expected ${expected} got ${numel}`, rec);
     }
     const end = p + 8 + root.nbytes;
-    if (end > buf.length) throw loadError(LoadErrorCode.TRUNCATED, 'the file ends inside the storages', rec);
-    payloads.set(key, buf.subarray(p + 8, end));
+    if (end > source.length) throw loadError(LoadErrorCode.TRUNCATED, 'the file ends inside the storages', rec);
+    payloads.set(key, { source, start: p + 8, length: root.nbytes });
     p = end;
   }
-  return { objectStart: header.objectStart, protocol: header.protocol, payloads };
+  return { pickles: buf, objectStart: header.objectStart, protocol: header.protocol, payloads };
 }
 
 /** Loads a legacy-format checkpoint; returns the object and its pickle protocol. */
-export function readLegacyCheckpoint(buf: Buffer, opts: LegacyLoadOptions): { value: unknown; protocol: number } {
+export function readLegacyCheckpoint(
+  source: ByteSource,
+  opts: LegacyLoadOptions,
+): { value: unknown; protocol: number } {
   const where: Where = { file: opts.file };
-  const layout = legacyLayout(buf, opts, opts.file);
+  const layout = legacyLayout(source, opts, opts.file);
   const ctx: StorageContext = { ...opts, bigEndian: false };
   const storages = new Map<string, StorageRecord>();
   const persistentLoad = (pid: unknown): unknown => {
@@ -128,6 +138,6 @@ export function readLegacyCheckpoint(buf: Buffer, opts: LegacyLoadOptions): { va
     }
     return sp.view ? root.slice(sp.view.key, sp.view.offset, sp.view.numel) : root;
   };
-  const second = loadPickle(buf, layout.objectStart, persistentLoad, opts, where);
+  const second = loadPickle(layout.pickles, layout.objectStart, persistentLoad, opts, where);
   return { value: second.value, protocol: second.protocol };
 }

@@ -16,6 +16,7 @@ import { weightsOnlyError } from './weights-only';
 import { readZipCheckpoint, ZipLoadOptions } from './zip-checkpoint-read';
 import { crcMismatches, crcRecords, crcSegments } from './zip-crc';
 import { ZipArchive } from './zip-read';
+import { BufferSource, ByteSource, MappedSource } from './byte-source';
 import { SIG_LOCAL } from './zip-format';
 
 /** Options of {@link load} and {@link loadAsync}, as torch.load's keyword arguments. */
@@ -42,7 +43,7 @@ export type LoadSource = string | Buffer | Uint8Array;
 
 /** The bytes of a file being loaded and the name its errors carry. */
 export interface OpenedBytes {
-  bytes: Buffer;
+  bytes: ByteSource;
   file: string;
 }
 
@@ -57,10 +58,11 @@ function fileError(path: string, e: unknown): Error {
 
 /** The bytes of a source: a Buffer as is, a path mapped (copy-on-write) or read. */
 export function openBytes(source: LoadSource, mmap = true): OpenedBytes {
-  if (source instanceof Uint8Array) return { bytes: asBuffer(source), file: '<buffer>' };
+  if (source instanceof Uint8Array) return { bytes: new BufferSource(asBuffer(source)), file: '<buffer>' };
   if (typeof source !== 'string') throw new TorchTypeError('torch.load expects a path, a Buffer or a Uint8Array');
   try {
-    return { bytes: mmap ? native.mapFile(source) : readFileSync(source), file: source };
+    const bytes = mmap ? new MappedSource(native.mapOpen(source)) : new BufferSource(readFileSync(source));
+    return { bytes, file: source };
   } catch (e) {
     throw fileError(source, e);
   }
@@ -70,15 +72,18 @@ export function openBytes(source: LoadSource, mmap = true): OpenedBytes {
 export async function openBytesAsync(source: LoadSource, mmap = true): Promise<OpenedBytes> {
   if (source instanceof Uint8Array || typeof source !== 'string') return openBytes(source, mmap);
   try {
-    return { bytes: mmap ? await native.mapFileAsync(source) : await fsp.readFile(source), file: source };
+    const bytes = mmap
+      ? new MappedSource(await native.mapOpenAsync(source))
+      : new BufferSource(await fsp.readFile(source));
+    return { bytes, file: source };
   } catch (e) {
     throw fileError(source, e);
   }
 }
 
 /** True when the bytes start as a zip archive (PyTorch's _is_zipfile). */
-export function isZip(bytes: Buffer): boolean {
-  return bytes.length >= 4 && bytes.readUInt32LE(0) === SIG_LOCAL;
+export function isZip(bytes: ByteSource): boolean {
+  return bytes.length >= 4 && bytes.slice(0, 4).readUInt32LE(0) === SIG_LOCAL;
 }
 
 function pickleOptions(options: LoadOptions): PickleLoadOptions {
@@ -112,7 +117,7 @@ export function loadBytes(
 }
 
 function readFormat(
-  bytes: Buffer,
+  bytes: ByteSource,
   opts: ZipLoadOptions,
   options: LoadOptions,
   crcChecked: boolean,

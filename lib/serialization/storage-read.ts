@@ -1,10 +1,11 @@
 /**
  * Storages of a file being loaded. Each record ('data/<key>', or a legacy payload) becomes one libtorch storage over
- * the file's bytes (zero-copy: a tensor over the mapped pages or the caller's Buffer), placed by mapLocation; every
+ * the file's bytes (zero-copy: over the mapped pages or the caller's Buffer), placed by mapLocation; every
  * tensor that names the same key is a view of that one storage, after its extent is checked against the storage's
  * real length.
  */
 import { DType, elementSize, isComplex } from '../dtype';
+import { bufferRange, ByteRange } from './byte-source';
 import { native, NativeTensor } from '../native';
 import { wrap } from '../tensor';
 import { loadError, LoadErrorCode, Where } from './load-errors';
@@ -49,13 +50,13 @@ const MAX_ALIGN = 16;
  */
 export class StorageRecord {
   private handle: NativeTensor | null = null;
-  /** The CPU bytes the storage was made over (after any alignment copy or byte swap); views slice them. */
-  private cpuBytes: Buffer | null = null;
+  /** The CPU bytes the storage was made over (after any alignment copy or byte swap); views take part of them. */
+  private cpuBytes: ByteRange | null = null;
 
   /**
    * @param dtype  the storage class's dtype; 'uint8' for UntypedStorage
    * @param nbytes bytes of the storage (what the pickle claims; checked against `bytes` by the factories)
-   * @param bytes  the record's bytes (exactly nbytes), or null for a probe or a view
+   * @param bytes  where the record's bytes are (exactly nbytes), or null for a probe or a view
    * @param root   for a view: the storage it views, from byte `byteOffset`
    */
   private constructor(
@@ -64,7 +65,7 @@ export class StorageRecord {
     readonly untyped: boolean,
     readonly location: string,
     readonly nbytes: number,
-    private readonly bytes: Buffer | null,
+    private readonly bytes: ByteRange | null,
     private readonly root: StorageRecord | null,
     private readonly byteOffset: number,
     private readonly ctx: StorageContext,
@@ -78,7 +79,7 @@ export class StorageRecord {
     untyped: boolean,
     location: string,
     numel: number,
-    bytes: Buffer,
+    bytes: ByteRange,
     ctx: StorageContext,
     recordName: string,
   ): StorageRecord {
@@ -96,7 +97,7 @@ export class StorageRecord {
       untyped,
       location,
       nbytes,
-      bytes.subarray(0, nbytes),
+      { ...bytes, length: nbytes },
       null,
       0,
       ctx,
@@ -162,28 +163,26 @@ export class StorageRecord {
   }
 
   /** The bytes as the CPU storage holds them: the record's, or an aligned or byte-swapped copy. */
-  private storageBytes(viewDtype: DType): Buffer {
+  private storageBytes(viewDtype: DType): ByteRange {
     if (this.cpuBytes) return this.cpuBytes;
     if (this.root) {
       const r = this.root.storageBytes(viewDtype);
-      return (this.cpuBytes = r.subarray(this.byteOffset, this.byteOffset + this.nbytes));
+      return (this.cpuBytes = { source: r.source, start: r.start + this.byteOffset, length: this.nbytes });
     }
-    let bytes = this.bytes as Buffer;
+    const r = this.bytes as ByteRange;
     const align = this.untyped ? MAX_ALIGN : Math.max(1, elementSize(this.dtype));
+    if (!this.ctx.bigEndian && r.source.aligned(r.start, align)) return (this.cpuBytes = r);
+    // A fresh ArrayBuffer starts aligned for any element type.
+    const copy = Buffer.allocUnsafeSlow(r.length);
+    r.source.slice(r.start, r.start + r.length).copy(copy);
     if (this.ctx.bigEndian) {
-      bytes = Buffer.from(bytes);
       const dtype = this.untyped ? viewDtype : this.dtype;
       const part = isComplex(dtype) ? elementSize(dtype) / 2 : elementSize(dtype);
-      if (part === 2) bytes.swap16();
-      else if (part === 4) bytes.swap32();
-      else if (part === 8) bytes.swap64();
-    } else if (bytes.byteOffset % align !== 0) {
-      // A fresh ArrayBuffer starts aligned for any element type.
-      const copy = Buffer.allocUnsafeSlow(bytes.length);
-      bytes.copy(copy);
-      bytes = copy;
+      if (part === 2) copy.swap16();
+      else if (part === 4) copy.swap32();
+      else if (part === 8) copy.swap64();
     }
-    return (this.cpuBytes = bytes);
+    return (this.cpuBytes = bufferRange(copy));
   }
 
   /**
@@ -194,7 +193,8 @@ export class StorageRecord {
     if (this.handle) return this.handle;
     const plain = PLAIN_OF_QUANTIZED[this.dtype] ?? this.dtype;
     if (this.isProbe) return (this.handle = native.empty([0], plain, null));
-    const cpu = wrap(native.fromExternal(this.storageBytes(viewDtype), plain));
+    const r = this.storageBytes(viewDtype);
+    const cpu = wrap(r.source.tensor(r.start, r.length, plain));
     const placed = this.ctx.restore(cpu, this.location)._h;
     this.ctx.owned?.push(...(placed === cpu._h ? [placed] : [cpu._h, placed]));
     if (native.storageNbytes(placed) < this.nbytes) {

@@ -60,7 +60,7 @@ export function zipStorageLoader(
     let s = storages.get(p.key);
     if (!s) {
       const name = `${folder}/${p.key}`;
-      s = StorageRecord.fromRecord(p.key, p.dtype, p.untyped, p.location, p.numel, zip.read(name), ctx, name);
+      s = StorageRecord.fromRecord(p.key, p.dtype, p.untyped, p.location, p.numel, zip.range(zip.get(name)), ctx, name);
       s.prepare();
       storages.set(p.key, s);
     }

@@ -3,6 +3,7 @@
  * not check them when loading; Python's zipfile does.
  */
 import { TorchLoadError } from '../errors';
+import { Segment } from '../native';
 import { loadError, LoadErrorCode } from './load-errors';
 import type { ZipArchive, ZipRecord } from './zip-read';
 
@@ -11,9 +12,15 @@ export function crcRecords(zip: ZipArchive): ZipRecord[] {
   return zip.records.filter((r) => r.crc32 !== 0 || r.size === 0);
 }
 
+/** Records up to this size are checksummed through a Buffer; larger ones (past a Buffer's limit) as a tensor. */
+const MAX_BUFFER_SEGMENT = 0x40000000;
+
 /** The bytes to checksum for each record: as stored, or inflated for a deflated one. */
-export function crcSegments(zip: ZipArchive, records: ZipRecord[]): Buffer[] {
-  return records.map((r) => zip.readRecord(r));
+export function crcSegments(zip: ZipArchive, records: ZipRecord[]): Segment[] {
+  return records.map((r) => {
+    const { source, start, length } = zip.range(r);
+    return length <= MAX_BUFFER_SEGMENT ? source.slice(start, start + length) : source.tensor(start, length, 'uint8');
+  });
 }
 
 /** One BAD_CRC error for each record whose computed CRC-32 differs from the stored one. */

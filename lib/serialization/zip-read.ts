@@ -3,10 +3,11 @@
  * each local header, and the records' bytes. Every offset and size is checked against the buffer before it is used,
  * so a damaged or hostile archive gives a TorchLoadError, never an out-of-bounds read.
  *
- * Stored records are returned as views of the buffer (zero-copy); deflated ones (TorchScript code, re-zipped files)
- * are inflated with a bound on their output.
+ * Stored records are ranges of the file (zero-copy); deflated ones (TorchScript code, re-zipped files) are inflated
+ * with a bound on their output.
  */
 import { inflateRawSync } from 'zlib';
+import { bufferRange, ByteRange, ByteSource } from './byte-source';
 import { loadError, LoadErrorCode, Where } from './load-errors';
 import {
   CENTRAL_HEADER_SIZE,
@@ -48,8 +49,10 @@ export interface ZipRecord {
 const MAX_COMMENT = 0xffff;
 /** DEFLATE cannot expand data more than about 1032 times: a larger claimed size is a lie (or a bomb). */
 const MAX_DEFLATE_RATIO = 1032;
+/** A central directory must fit a Buffer (PyTorch's hold a few hundred bytes per record). */
+const MAX_DIRECTORY = 0x7fffffff;
 
-/** A zip archive over a buffer, with records looked up by their name inside the archive folder. */
+/** A zip archive over a byte source, with records looked up by their name inside the archive folder. */
 export class ZipArchive {
   /** The archive folder: the first entry's name up to its first '/'. */
   readonly prefix: string;
@@ -58,7 +61,7 @@ export class ZipArchive {
   private readonly byName: Map<string, ZipRecord>;
 
   private constructor(
-    readonly buffer: Buffer,
+    readonly source: ByteSource,
     records: ZipRecord[],
     prefix: string,
     private readonly where: Where,
@@ -69,17 +72,18 @@ export class ZipArchive {
   }
 
   /** Parses the archive's directory; throws TorchLoadError (ZIP_CORRUPT, UNSUPPORTED) when it is damaged. */
-  static open(buffer: Buffer, file?: string): ZipArchive {
+  static open(source: ByteSource, file?: string): ZipArchive {
     const where: Where = { file };
     const fail = (msg: string): never => {
       throw loadError(LoadErrorCode.ZIP_CORRUPT, `PytorchStreamReader failed reading zip archive: ${msg}`, where);
     };
-    const dir = readEndRecords(buffer, fail);
+    const dir = readEndRecords(source, fail);
+    const cd = source.slice(dir.offset, dir.offset + dir.size);
     const records: ZipRecord[] = [];
     let prefix = '';
-    let p = dir.offset;
+    let p = 0;
     for (let i = 0; i < dir.entries; i++) {
-      const { record, next } = readCentralEntry(buffer, p, dir.offset + dir.size, fail);
+      const { record, next } = readCentralEntry(cd, p, source, fail);
       p = next;
       if (i === 0) {
         const slash = record.fullName.indexOf('/');
@@ -97,7 +101,7 @@ export class ZipArchive {
       if (names.has(r.name)) fail(`duplicate record '${r.fullName}'`);
       names.add(r.name);
     }
-    return new ZipArchive(buffer, records, prefix, where);
+    return new ZipArchive(source, records, prefix, where);
   }
 
   /** True when the archive has a record of this name (relative to the archive folder). */
@@ -110,8 +114,8 @@ export class ZipArchive {
     return this.byName.get(name);
   }
 
-  /** The record's bytes: a view of the buffer when stored, inflated when deflated. Throws RECORD_MISSING. */
-  read(name: string): Buffer {
+  /** The record of this name; throws RECORD_MISSING. */
+  get(name: string): ZipRecord {
     const r = this.byName.get(name);
     if (!r) {
       throw loadError(
@@ -120,13 +124,24 @@ export class ZipArchive {
         this.where,
       );
     }
-    return this.readRecord(r);
+    return r;
   }
 
-  /** The bytes of a record of this archive. */
+  /** The bytes of the record of this name (see readRecord); throws RECORD_MISSING. */
+  read(name: string): Buffer {
+    return this.readRecord(this.get(name));
+  }
+
+  /** A record's bytes as a Buffer: a view of the file when stored, inflated when deflated. */
   readRecord(r: ZipRecord): Buffer {
-    const raw = this.buffer.subarray(r.dataOffset, r.dataOffset + r.compressedSize);
-    if (r.compression === 'stored') return raw;
+    const range = this.range(r);
+    return range.source.slice(range.start, range.start + range.length);
+  }
+
+  /** Where a record's bytes are: a range of the file when stored, a Buffer of its own when deflated. */
+  range(r: ZipRecord): ByteRange {
+    if (r.compression === 'stored') return { source: this.source, start: r.dataOffset, length: r.size };
+    const raw = this.source.slice(r.dataOffset, r.dataOffset + r.compressedSize);
     let out: Buffer;
     try {
       out = inflateRawSync(raw, { maxOutputLength: Math.max(r.size, 1) });
@@ -145,7 +160,7 @@ export class ZipArchive {
         this.recordWhere(r),
       );
     }
-    return out;
+    return bufferRange(out);
   }
 
   /** File and record, for error messages. */
@@ -161,34 +176,37 @@ interface Directory {
 }
 
 /** Finds the end-of-central-directory record (and the zip64 one when present) and checks the directory's extent. */
-function readEndRecords(buf: Buffer, fail: (msg: string) => never): Directory {
-  if (buf.length < EOCD_SIZE) fail('failed finding central directory');
-  const lowest = Math.max(0, buf.length - EOCD_SIZE - MAX_COMMENT);
+function readEndRecords(src: ByteSource, fail: (msg: string) => never): Directory {
+  if (src.length < EOCD_SIZE) fail('failed finding central directory');
+  // The end record and its comment are in the last 64 KiB; the zip64 records precede it.
+  const tailStart = Math.max(0, src.length - EOCD_SIZE - MAX_COMMENT - ZIP64_LOCATOR_SIZE);
+  const tail = src.slice(tailStart, src.length);
   let eocd = -1;
-  for (let p = buf.length - EOCD_SIZE; p >= lowest; p--) {
+  for (let p = tail.length - EOCD_SIZE; p >= 0; p--) {
     // A real end record's comment runs exactly to the end of the file.
-    if (buf.readUInt32LE(p) === SIG_EOCD && p + EOCD_SIZE + buf.readUInt16LE(p + 20) === buf.length) {
+    if (tail.readUInt32LE(p) === SIG_EOCD && p + EOCD_SIZE + tail.readUInt16LE(p + 20) === tail.length) {
       eocd = p;
       break;
     }
   }
   if (eocd < 0) fail('failed finding central directory');
-  let entries = buf.readUInt16LE(eocd + 10);
-  let size = buf.readUInt32LE(eocd + 12);
-  let offset = buf.readUInt32LE(eocd + 16);
+  let entries = tail.readUInt16LE(eocd + 10);
+  let size = tail.readUInt32LE(eocd + 12);
+  let offset = tail.readUInt32LE(eocd + 16);
   const locator = eocd - ZIP64_LOCATOR_SIZE;
-  if (locator >= 0 && buf.readUInt32LE(locator) === SIG_ZIP64_LOCATOR) {
-    const at = readU64(buf, locator + 8, fail);
-    if (at + ZIP64_EOCD_SIZE > locator || buf.readUInt32LE(at) !== SIG_ZIP64_EOCD) {
-      fail('zip64 end of central directory record not found');
-    }
-    entries = readU64(buf, at + 32, fail);
-    size = readU64(buf, at + 40, fail);
-    offset = readU64(buf, at + 48, fail);
+  if (locator >= 0 && tail.readUInt32LE(locator) === SIG_ZIP64_LOCATOR) {
+    const at = readU64(tail, locator + 8, fail);
+    if (at + ZIP64_EOCD_SIZE > tailStart + locator) fail('zip64 end of central directory record not found');
+    const z64 = src.slice(at, at + ZIP64_EOCD_SIZE);
+    if (z64.readUInt32LE(0) !== SIG_ZIP64_EOCD) fail('zip64 end of central directory record not found');
+    entries = readU64(z64, 32, fail);
+    size = readU64(z64, 40, fail);
+    offset = readU64(z64, 48, fail);
   } else if (entries === 0xffff || size === ZIP64_MARKER || offset === ZIP64_MARKER) {
     fail('zip64 locator not found');
   }
-  if (offset + size > buf.length || offset + size > eocd) fail('central directory lies outside the file');
+  if (offset + size > tailStart + eocd) fail('central directory lies outside the file');
+  if (size > MAX_DIRECTORY) fail(`central directory of ${size} bytes`);
   if (entries * CENTRAL_HEADER_SIZE > size) fail(`central directory of ${size} bytes cannot hold ${entries} entries`);
   return { entries, offset, size };
 }
@@ -200,30 +218,32 @@ function readU64(buf: Buffer, at: number, fail: (msg: string) => never): number 
   return Number(v);
 }
 
-/** Reads one central-directory entry at p (bounded by end) and the local header it points to. */
+/** Reads the central-directory entry at p of `cd` and the local header it points to in the file. */
 function readCentralEntry(
-  buf: Buffer,
+  cd: Buffer,
   p: number,
-  end: number,
+  src: ByteSource,
   fail: (msg: string) => never,
 ): { record: ZipRecord; next: number } {
-  if (p + CENTRAL_HEADER_SIZE > end || buf.readUInt32LE(p) !== SIG_CENTRAL) fail(`bad central directory entry at ${p}`);
-  const flags = buf.readUInt16LE(p + 8);
-  const method = buf.readUInt16LE(p + 10);
-  const crc32 = buf.readUInt32LE(p + 16);
-  let compressedSize = buf.readUInt32LE(p + 20);
-  let size = buf.readUInt32LE(p + 24);
-  const nameLen = buf.readUInt16LE(p + 28);
-  const extraLen = buf.readUInt16LE(p + 30);
-  const commentLen = buf.readUInt16LE(p + 32);
-  let headerOffset = buf.readUInt32LE(p + 42);
+  if (p + CENTRAL_HEADER_SIZE > cd.length || cd.readUInt32LE(p) !== SIG_CENTRAL) {
+    fail(`bad central directory entry at ${p}`);
+  }
+  const flags = cd.readUInt16LE(p + 8);
+  const method = cd.readUInt16LE(p + 10);
+  const crc32 = cd.readUInt32LE(p + 16);
+  let compressedSize = cd.readUInt32LE(p + 20);
+  let size = cd.readUInt32LE(p + 24);
+  const nameLen = cd.readUInt16LE(p + 28);
+  const extraLen = cd.readUInt16LE(p + 30);
+  const commentLen = cd.readUInt16LE(p + 32);
+  let headerOffset = cd.readUInt32LE(p + 42);
   const next = p + CENTRAL_HEADER_SIZE + nameLen + extraLen + commentLen;
-  if (next > end) fail(`central directory entry at ${p} runs past the directory`);
+  if (next > cd.length) fail(`central directory entry at ${p} runs past the directory`);
   const nameStart = p + CENTRAL_HEADER_SIZE;
-  const fullName = buf.toString('utf8', nameStart, nameStart + nameLen);
+  const fullName = cd.toString('utf8', nameStart, nameStart + nameLen);
 
   // Zip64: the 32-bit fields that hold 0xFFFFFFFF are in the zip64 extra field, in this order.
-  const extra = buf.subarray(nameStart + nameLen, nameStart + nameLen + extraLen);
+  const extra = cd.subarray(nameStart + nameLen, nameStart + nameLen + extraLen);
   for (let e = 0; e + 4 <= extra.length;) {
     const id = extra.readUInt16LE(e);
     const len = extra.readUInt16LE(e + 2);
@@ -254,13 +274,11 @@ function readCentralEntry(
     fail(`deflated entry '${fullName}' claims ${size} bytes from ${compressedSize}`);
   }
 
-  if (headerOffset + LOCAL_HEADER_SIZE > buf.length || buf.readUInt32LE(headerOffset) !== SIG_LOCAL) {
-    fail(`bad local header for '${fullName}' at ${headerOffset}`);
-  }
-  const localName = buf.readUInt16LE(headerOffset + 26);
-  const localExtra = buf.readUInt16LE(headerOffset + 28);
-  const dataOffset = headerOffset + LOCAL_HEADER_SIZE + localName + localExtra;
-  if (dataOffset + compressedSize > buf.length) fail(`record '${fullName}' runs past the end of the file`);
+  if (headerOffset + LOCAL_HEADER_SIZE > src.length) fail(`bad local header for '${fullName}' at ${headerOffset}`);
+  const local = src.slice(headerOffset, headerOffset + LOCAL_HEADER_SIZE);
+  if (local.readUInt32LE(0) !== SIG_LOCAL) fail(`bad local header for '${fullName}' at ${headerOffset}`);
+  const dataOffset = headerOffset + LOCAL_HEADER_SIZE + local.readUInt16LE(26) + local.readUInt16LE(28);
+  if (dataOffset + compressedSize > src.length) fail(`record '${fullName}' runs past the end of the file`);
   return {
     record: {
       name: fullName,
