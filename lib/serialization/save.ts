@@ -9,6 +9,7 @@ import { TorchError, TorchTypeError } from '../errors';
 import { native, Segment } from '../native';
 import { legacySegments } from './legacy-write';
 import { pickle, PickleProtocol } from './pickler';
+import { removeStaleTemps, removeStaleTempsAsync } from './stale-temps';
 import { SavedStorage, StorageTable } from './torch-reduce';
 import { zipSegments } from './zip-write';
 
@@ -106,8 +107,13 @@ export function save(obj: unknown, f: SaveTarget, opts: SaveOptions = {}): void 
   const o = checkOptions(f, opts);
   const p = plan(obj, f, o);
   const segments = p.layout(p.crcInputs.length ? native.crc32(p.crcInputs) : []);
-  if (typeof f === 'string') native.writeFile(f, segments, o.atomic, o.fsync);
-  else for (const chunk of streamChunks(segments)) f.write(chunk);
+  if (typeof f === 'string') {
+    // A save to this path that was killed before its rename left a temporary file: clear it (stale-temps.ts).
+    if (o.atomic) removeStaleTemps(f);
+    native.writeFile(f, segments, o.atomic, o.fsync);
+  } else {
+    for (const chunk of streamChunks(segments)) f.write(chunk);
+  }
 }
 
 /**
@@ -119,7 +125,10 @@ export async function saveAsync(obj: unknown, f: SaveTarget, opts: SaveOptions =
   const o = checkOptions(f, opts);
   const p = plan(obj, f, o);
   const segments = p.layout(p.crcInputs.length ? await native.crc32Async(p.crcInputs) : []);
-  if (typeof f === 'string') return native.writeFileAsync(f, segments, o.atomic, o.fsync);
+  if (typeof f === 'string') {
+    if (o.atomic) await removeStaleTempsAsync(f);
+    return native.writeFileAsync(f, segments, o.atomic, o.fsync);
+  }
   await writeStream(f, streamChunks(segments));
 }
 
