@@ -1,10 +1,13 @@
-// Process-wide state: random generators, grad mode, threads, CUDA and cuDNN settings, build facts, and libm.
+// Process-wide state: the CPU allocator, random generators, grad mode, threads, CUDA and cuDNN settings, build facts,
+// and libm.
 #include <ATen/ATen.h>
 #include <ATen/Parallel.h>
 #include <ATen/detail/CUDAHooksInterface.h>
+#include <c10/core/CPUAllocator.h>
 #include <torch/csrc/api/include/torch/version.h>
 
 #include <cmath>
+#include <cstdlib>
 
 #include "args.h"
 #include "tensor.h"
@@ -15,6 +18,39 @@
 
 namespace tn {
 namespace {
+
+// Tensor memory comes from plain malloc, aligned by hand to 64 bytes as libtorch's default allocator aligns it.
+//
+// The default allocator uses posix_memalign, which cuts an aligned block out of a larger free chunk and returns the
+// slivers before and after it to the heap. In Node, the small objects of dropped handles (freed only when the event
+// loop turns) take those slivers, so a freed block is left exactly its own size, a few bytes short of what the next
+// aligned request of the same size needs: a synchronous loop of same-size tensors then grows the heap without bound.
+// malloc(n + 64) blocks fit the next request of the same size exactly, so freed tensor memory is reused.
+constexpr size_t kAlignment = 64;
+
+// The block's own start is kept just before the aligned data (there are always at least 8 spare bytes there).
+void FreeAligned(void* data) {
+  if (data) std::free(static_cast<void**>(data)[-1]);
+}
+
+class MallocCpuAllocator final : public at::Allocator {
+ public:
+  at::DataPtr allocate(size_t n) const override {
+    void* data = nullptr;
+    if (n > 0) {
+      void* base = std::malloc(n + kAlignment);
+      // The default allocator's message, so that running out of memory reads as it does in PyTorch.
+      TORCH_CHECK(base, "DefaultCPUAllocator: not enough memory: you tried to allocate ", n, " bytes.");
+      uintptr_t aligned = (reinterpret_cast<uintptr_t>(base) + kAlignment) & ~uintptr_t(kAlignment - 1);
+      data = reinterpret_cast<void*>(aligned);
+      static_cast<void**>(data)[-1] = base;
+    }
+    return {data, data, &FreeAligned, at::Device(at::kCPU)};
+  }
+  at::DeleterFnPtr raw_deleter() const override { return &FreeAligned; }
+};
+
+MallocCpuAllocator gCpuAllocator;
 
 // manualSeed(seed): every generator, as torch.manual_seed (CPU and, when present, each CUDA device).
 Napi::Value ManualSeed(const Args& a) {
@@ -133,6 +169,8 @@ Napi::Value Libm(const Args& a) {
 }  // namespace
 
 void RegisterRuntime(Napi::Env env, Napi::Object e) {
+  // Above libtorch's default (priority 0); tensors allocated before keep their own deleter.
+  c10::SetCPUAllocator(&gCpuAllocator, /*priority=*/1);
   const std::pair<const char*, NativeFn> fns[] = {
       {"manualSeed", ManualSeed},
       {"initialSeed", InitialSeed},

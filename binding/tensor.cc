@@ -2,6 +2,10 @@
 
 #include <torch/csrc/autograd/function.h>
 
+#if __has_include(<malloc.h>)
+#include <malloc.h>  // malloc_trim, where the C library is glibc
+#endif
+
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
@@ -22,7 +26,8 @@ void TensorWrap::Init(Napi::Env env, Napi::Object exports) {
   exports.Set("NativeTensor", ctor);
 }
 
-TensorWrap::TensorWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<TensorWrap>(info), env_(info.Env()) {}
+TensorWrap::TensorWrap(const Napi::CallbackInfo& info)
+    : Napi::ObjectWrap<TensorWrap>(info), env_(info.Env()), registry_(Data(info.Env()).handles) {}
 
 TensorWrap::~TensorWrap() { Dispose(); }
 
@@ -35,13 +40,51 @@ static int64_t AccountedBytes(const at::Tensor& t) {
 void TensorWrap::set(at::Tensor t) {
   t_ = std::move(t);
   accounted_ = AccountedBytes(t_);
+  registry_->live.insert(this);
+  registry_->liveBytes += accounted_;
+  registry_->bytesSinceSweep += accounted_;
+  registry_->madeSinceSweep++;
   if (accounted_ > 0) {
     int64_t unused;
     napi_adjust_external_memory(env_, accounted_, &unused);
   }
 }
 
+void TensorWrap::MaybeSweep(Napi::Env env, AddonData& data) {
+  HandleRegistry& registry = *data.handles;
+  // V8 collects dropped handles under external-memory pressure, but on its own schedule: with its marking threads
+  // starved of CPU it lets external memory reach half the heap limit (gigabytes) before a full collection. Past
+  // the pressure mark a full GC is forced, so that the memory of dropped tensors stays within a few hundred MB.
+  const bool force = registry.liveBytes >= registry.pressureMark && !data.fullGc.IsEmpty();
+  // Otherwise sweep after 64 MB or 8192 new handles, but never more often than every live.size() / 16 new handles:
+  // a sweep (one weak-reference lookup per live handle) then costs a bounded amount per allocation.
+  constexpr int64_t kBytes = 64 << 20;
+  constexpr size_t kHandles = 8192;
+  if (!force && registry.bytesSinceSweep < kBytes && registry.madeSinceSweep < kHandles) return;
+  if (!force && registry.madeSinceSweep * 16 < registry.live.size()) return;
+  registry.bytesSinceSweep = 0;
+  registry.madeSinceSweep = 0;
+  Napi::HandleScope scope(env);
+  if (force) data.fullGc.Call({});
+  std::vector<TensorWrap*> collected;
+  // A handle's own reference is weak: it reads as empty once the GC has collected the JS object, even though
+  // Node-API will only call the finalizer later.
+  for (TensorWrap* w : registry.live)
+    if (w->Value().IsEmpty()) collected.push_back(w);
+  for (TensorWrap* w : collected) w->Dispose();
+  if (!force) return;
+  // What survives a forced collection is really in use: the next one waits until that has doubled.
+  registry.pressureMark = std::max<int64_t>(256 << 20, 2 * registry.liveBytes);
+#ifdef __GLIBC__
+  // The freed storages sit in the allocator's free lists, scattered between live blocks; hand their pages back to
+  // the system so that a burst of garbage does not stay resident.
+  malloc_trim(0);
+#endif
+}
+
 void TensorWrap::Dispose() {
+  registry_->live.erase(this);
+  registry_->liveBytes -= accounted_;
   if (accounted_ > 0) {
     int64_t unused;
     napi_adjust_external_memory(env_, -accounted_, &unused);
@@ -57,6 +100,7 @@ const at::Tensor& TensorWrap::get() const {
 
 Napi::Object TensorWrap::Wrap(Napi::Env env, at::Tensor t) {
   DrainReleases(env);
+  MaybeSweep(env, Data(env));
   Napi::Object obj = Data(env).tensorCtor.New({});
   Unwrap(obj)->set(std::move(t));
   return obj;
@@ -297,6 +341,17 @@ Napi::Value Dispose(const Args& a) {
   w->Dispose();
   return a.env().Undefined();
 }
+// setGcHook(fn): the function MaybeSweep calls to force a full garbage collection.
+Napi::Value SetGcHook(const Args& a) {
+  if (a.size() < 1 || !a[0].IsFunction()) throw ArgError("argument 0: expected a function");
+  Data(a.env()).fullGc = Napi::Persistent(a[0].As<Napi::Function>());
+  return a.env().Undefined();
+}
+// liveTensorBytes(): the storage bytes of the handles not yet disposed or swept (what V8 is told about).
+Napi::Value LiveTensorBytes(const Args& a) {
+  return Napi::Number::New(a.env(), static_cast<double>(Data(a.env()).handles->liveBytes));
+}
+
 Napi::Value IsDisposed(const Args& a) {
   TensorWrap* w = TensorWrap::FromValue(a.env(), a[0]);
   if (!w) throw ArgError("argument 0: expected a tensor handle");
@@ -340,6 +395,8 @@ void RegisterTensorFunctions(Napi::Env env, Napi::Object exports) {
   Def(env, exports, "item", Item);
   Def(env, exports, "dispose", Dispose);
   Def(env, exports, "isDisposed", IsDisposed);
+  Def(env, exports, "setGcHook", SetGcHook);
+  Def(env, exports, "liveTensorBytes", LiveTensorBytes);
 }
 
 }  // namespace tn

@@ -1,13 +1,34 @@
 // The JavaScript handle of one at::Tensor.
 //
 // A handle owns a reference to the tensor (not the storage: views share it as in libtorch). V8 is told about the
-// storage bytes a handle keeps alive, so that dropped tensors are collected under memory pressure; dispose() frees
-// at once and leaves the handle unusable (a clear error instead of a crash).
+// storage bytes a handle keeps alive, so that memory pressure triggers garbage collection; dispose() frees at once
+// and leaves the handle unusable (a clear error instead of a crash).
+//
+// Node-API runs an object's finalizer only on a later turn of the event loop, never during the GC itself, so a
+// synchronous loop that makes and drops tensors would hold every one of them until it returns. The registry below
+// closes that gap: the GC clears the weak reference of a dropped handle at once, and new allocations periodically
+// sweep the live handles and free the tensors of those whose JS object is already gone.
 #pragma once
 #include <ATen/ATen.h>
 #include <napi.h>
 
+#include <memory>
+#include <unordered_set>
+
 namespace tn {
+
+class TensorWrap;
+struct AddonData;
+
+// The handles of one environment that hold a tensor, and the allocation counters that decide when to sweep them.
+struct HandleRegistry {
+  std::unordered_set<TensorWrap*> live;
+  int64_t liveBytes = 0;  // storage bytes the live handles account for
+  int64_t bytesSinceSweep = 0;
+  size_t madeSinceSweep = 0;
+  // liveBytes at which the next full GC is forced (see TensorWrap::MaybeSweep).
+  int64_t pressureMark = 256 << 20;
+};
 
 class TensorWrap : public Napi::ObjectWrap<TensorWrap> {
  public:
@@ -26,15 +47,22 @@ class TensorWrap : public Napi::ObjectWrap<TensorWrap> {
 
  private:
   void set(at::Tensor t);
+  // Frees the tensors of handles whose JS object the GC has collected, when enough was allocated since last time.
+  static void MaybeSweep(Napi::Env env, AddonData& data);
   at::Tensor t_;
   int64_t accounted_ = 0;
   napi_env env_;
+  // Shared with the environment's data so that either may be destroyed first at shutdown.
+  std::shared_ptr<HandleRegistry> registry_;
 };
 
 // Per-addon-instance data (one per Node environment, so worker_threads each get their own).
 struct AddonData {
   Napi::FunctionReference tensorCtor;
   Napi::FunctionReference errorClass;
+  // A function that runs a full garbage collection (set from lib/memory.ts), or empty.
+  Napi::FunctionReference fullGc;
+  std::shared_ptr<HandleRegistry> handles = std::make_shared<HandleRegistry>();
 };
 AddonData& Data(Napi::Env env);
 

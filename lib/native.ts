@@ -5,6 +5,7 @@
  */
 import { TorchError } from './errors';
 import { loadAddon } from './loader';
+import { fullGcFunction } from './memory';
 
 /** Opaque handle of one at::Tensor. */
 export interface NativeTensor {
@@ -37,6 +38,8 @@ export interface Native {
   NativeTensor: new () => H;
   build: BuildFacts;
   setErrorClass(ctor: new (message: string) => Error): void;
+  setGcHook(fullGc: () => void): void;
+  liveTensorBytes(): number;
 
   // creation
   fromBytes(bytes: Uint8Array, dtype: string, shape: number[]): H;
@@ -305,3 +308,4 @@ export interface Native {
 /** The loaded addon. */
 export const native: Native = loadAddon() as Native;
 native.setErrorClass(TorchError);
+native.setGcHook(fullGcFunction());
