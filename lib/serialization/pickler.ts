@@ -8,15 +8,7 @@
  * - Memo: every str, bytes, non-empty tuple, list, dict, global and object built by REDUCE/NEWOBJ is stored
  *   (BINPUT, numbered in order) and a second reference to the *same object* is a BINGET. JS objects have identity,
  *   so they are memoized by identity, as Python does.
- * - String identity. JS strings have none, so this pickler applies the rule that reproduces PyTorch's files:
- *   a string made only of `[A-Za-z0-9_]` (identifiers, dict keys written as literals or keyword names, attribute
- *   names: CPython's compiler interns them) and the empty and one-Latin-1-character strings (cached singletons) are
- *   one object per value, so they are memoized by value; strings of digits are made at run time by str(n)
- *   (Sequential and ModuleList keys) and, like any other string (state_dict keys such as 'features.0.weight',
- *   `_metadata` keys, 'cuda:0' locations), are a new object at each occurrence, written each time. A {@link PyStr}
- *   stands for one particular string object, memoized by its own identity (zip storage keys, made once per
- *   storage); a one-character string decoded from bytes at run time is CPython's Latin-1 singleton, which is not
- *   always the interned literal of the same value, so it has a memo of its own.
+ * - String identity: see pickle-strings.ts.
  * - Bytes: empty and one-byte bytes are singletons in CPython (memoized by value); other Buffers by identity.
  * - Containers: exact lists and dicts (Array, Map, plain objects) are written in batches of 1000, a one-item list or
  *   dict with APPEND/SETITEM; objects built by REDUCE (OrderedDict, registered classes) take their items through the
@@ -28,6 +20,7 @@
 import { TorchError, TorchTypeError } from '../errors';
 import { encodeLong, encodeSurrogatePass, Sink } from './pickle-encoding';
 import { OP } from './pickle-opcodes';
+import { isSingletonString, latin1Str, PyStr, SingletonStr } from './pickle-strings';
 import { python2Name } from './python2-names';
 import {
   BuildKind,
@@ -42,10 +35,7 @@ import {
   tuple,
 } from './python';
 
-/** One particular Python str object: memoized by its own identity, not by its value. */
-export class PyStr {
-  constructor(readonly value: string) {}
-}
+export { PyStr } from './pickle-strings';
 
 /** How an object is rebuilt: what CPython's save_reduce receives from `__reduce_ex__`. */
 export interface Reduction {
@@ -81,15 +71,6 @@ const FRAME_SIZE_TARGET = 64 * 1024;
 const FRAME_SIZE_MIN = 4;
 const MAX_DEPTH = 5000;
 
-const NAME_CHARS = /^[A-Za-z0-9_]*$/;
-const DIGITS = /^[0-9]+$/;
-
-/** True when CPython hands out one str object per value (see the file comment). */
-function isSingletonString(s: string): boolean {
-  if (DIGITS.test(s)) return false; // str(n): Sequential and ModuleList keys, made at run time
-  return NAME_CHARS.test(s) || (s.length === 1 && s.charCodeAt(0) < 256);
-}
-
 /** An object the pickler builds itself, with its reduction. */
 class Reduced {
   constructor(readonly reduction: Reduction) {}
@@ -122,17 +103,6 @@ function u32le(n: number): number[] {
 
 function u64le(n: number): number[] {
   return [...u32le(n % 2 ** 32), ...u32le(Math.floor(n / 2 ** 32))];
-}
-
-/** A str CPython keeps one object of (a one-character Latin-1 string made at run time): memoized by value. */
-class SingletonStr {
-  constructor(readonly value: string) {}
-}
-
-/** The str bytes.decode('latin-1') gives: a cached singleton for one character, else a new object. */
-function latin1Str(b: Uint8Array): SingletonStr | PyStr {
-  const s = Buffer.from(b).toString('latin1');
-  return s.length === 1 ? new SingletonStr(s) : new PyStr(s);
 }
 
 /**
