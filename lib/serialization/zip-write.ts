@@ -31,7 +31,7 @@ import {
 } from './zip-format';
 
 /** One record: its full name (`prefix/name`), its bytes and their CRC-32. */
-export interface ZipRecord {
+export interface RecordToWrite {
   name: string;
   data: Segment;
   size: number;
@@ -95,7 +95,7 @@ function paddingExtra(dataStartWithoutPadding: number): Buffer {
  * The whole archive as a list of segments to write in order: each record's local header (with its name and extra
  * fields), its data, its descriptor; then the central directory and the end records.
  */
-export function zipSegments(records: readonly ZipRecord[]): Segment[] {
+export function zipSegments(records: readonly RecordToWrite[]): Segment[] {
   const out: Segment[] = [];
   const central: Buffer[] = [];
   let cursor = 0;
