@@ -58,6 +58,7 @@ export class StorageTable implements PicklerHooks {
 
   constructor(private readonly legacy: boolean) {}
 
+  /** The storage id of a storage met as a rebuild argument or saved bare (a TypedStorage); undefined otherwise. */
   persistentId(obj: object): unknown {
     if (obj instanceof StorageRef) return this.pid(obj.storage, STORAGE_CLASS[obj.storage.dtype] as string);
     if (obj instanceof TypedStorage) {
@@ -69,6 +70,7 @@ export class StorageTable implements PicklerHooks {
     return undefined;
   }
 
+  /** How a torch object, numpy dtype or registered class instance is pickled; undefined for plain Python values. */
   reduce(obj: object): Reduction | PyGlobal | undefined {
     if (obj instanceof Tensor && native.isDisposed(obj._h)) {
       throw new TorchTypeError('cannot save a tensor that has been disposed');
