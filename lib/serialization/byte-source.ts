@@ -58,6 +58,11 @@ export class MappedSource implements ByteSource {
   }
 }
 
+/** A source as given, or a Buffer as one. */
+export function asSource(bytes: Buffer | ByteSource): ByteSource {
+  return Buffer.isBuffer(bytes) ? new BufferSource(bytes) : bytes;
+}
+
 /** The source of a Buffer, or of one range of a source as a Buffer of its own (inflated records). */
 export function bufferRange(buffer: Buffer): ByteRange {
   return { source: new BufferSource(buffer), start: 0, length: buffer.length };

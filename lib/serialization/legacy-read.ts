@@ -8,7 +8,7 @@
  * ends (legacyLayout); the second builds the tensors over the payload bytes.
  */
 import { elementSize } from '../dtype';
-import { ByteRange, ByteSource } from './byte-source';
+import { asSource, ByteRange, ByteSource } from './byte-source';
 import { loadError, LoadErrorCode, Where } from './load-errors';
 import { badValue } from './pickle-args';
 import { loadPickle, PickleLoadOptions } from './reconstruct';
@@ -71,8 +71,9 @@ const PICKLE_WINDOW = 0x7fffffff;
  * Finds the payloads of a legacy file: reads the header, runs the object pickle once with probe storages (their
  * types and sizes, and where the pickle ends), then walks the storage keys and payloads, checking each size.
  */
-export function legacyLayout(source: ByteSource, opts: PickleLoadOptions, file?: string): LegacyLayout {
+export function legacyLayout(bytes: Buffer | ByteSource, opts: PickleLoadOptions, file?: string): LegacyLayout {
   const where: Where = { file };
+  const source = asSource(bytes);
   const buf = source.slice(0, Math.min(source.length, PICKLE_WINDOW));
   const header = readLegacyHeader(buf, opts, file);
   const ctx: StorageContext = { bigEndian: false, restore: (s) => s, file };

@@ -7,7 +7,7 @@
  * with a bound on their output.
  */
 import { inflateRawSync } from 'zlib';
-import { bufferRange, ByteRange, ByteSource } from './byte-source';
+import { asSource, bufferRange, ByteRange, ByteSource } from './byte-source';
 import { loadError, LoadErrorCode, Where } from './load-errors';
 import {
   CENTRAL_HEADER_SIZE,
@@ -72,7 +72,8 @@ export class ZipArchive {
   }
 
   /** Parses the archive's directory; throws TorchLoadError (ZIP_CORRUPT, UNSUPPORTED) when it is damaged. */
-  static open(source: ByteSource, file?: string): ZipArchive {
+  static open(bytes: Buffer | ByteSource, file?: string): ZipArchive {
+    const source = asSource(bytes);
     const where: Where = { file };
     const fail = (msg: string): never => {
       throw loadError(LoadErrorCode.ZIP_CORRUPT, `PytorchStreamReader failed reading zip archive: ${msg}`, where);
