@@ -181,7 +181,7 @@ export function loadPickle(
   probe = false,
 ): { value: unknown; end: number; protocol: number } {
   const hooks = new Reconstructor({ ...opts, persistentLoad, where });
-  const r = unpickle(buf, start, hooks, where);
+  const r = unpickle(buf, start, hooks, where, opts.maxDepth);
   if (probe) return r;
   return { value: finishLoaded(r.value, hooks.revivable, opts.maxDepth, where), end: r.end, protocol: r.protocol };
 }

@@ -80,9 +80,14 @@ function decodeSurrogatePass(bytes: Buffer): string | null {
   return out;
 }
 
-/** Reads one pickle from buf at start, as CPython's Unpickler does, without calling anything. */
-export function unpickle(buf: Buffer, start: number, hooks: PickleHooks, where: Where): Unpickled {
-  return new Machine(buf, start, hooks, where).run();
+/**
+ * Reads one pickle from buf at start, as CPython's Unpickler does, without calling anything. `maxDepth` bounds how
+ * many MARKs may be open at once: each open MARK is a container being built inside another, so a file nesting
+ * deeper is refused at once instead of after building a million nested containers (the depth of the finished value
+ * is checked again by revive.ts).
+ */
+export function unpickle(buf: Buffer, start: number, hooks: PickleHooks, where: Where, maxDepth = Infinity): Unpickled {
+  return new Machine(buf, start, hooks, where, maxDepth).run();
 }
 
 class Machine {
@@ -99,6 +104,7 @@ class Machine {
     start: number,
     private readonly hooks: PickleHooks,
     private readonly where: Where,
+    private readonly maxDepth: number,
   ) {
     this.pos = start;
   }
@@ -337,6 +343,9 @@ class Machine {
         }
         // -- marks and stack
         case MARK_OPCODE:
+          if (this.metastack.length >= this.maxDepth) {
+            this.fail(`the data nests deeper than ${this.maxDepth} levels`, LoadErrorCode.LIMIT_EXCEEDED);
+          }
           this.metastack.push(this.stack);
           this.stack = [];
           break;
