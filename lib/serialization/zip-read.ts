@@ -84,7 +84,7 @@ export class ZipArchive {
     let prefix = '';
     let p = 0;
     for (let i = 0; i < dir.entries; i++) {
-      const { record, next } = readCentralEntry(cd, p, source, fail);
+      const { record, next } = readCentralEntry(cd, p, source, fail, where);
       p = next;
       if (i === 0) {
         const slash = record.fullName.indexOf('/');
@@ -225,6 +225,7 @@ function readCentralEntry(
   p: number,
   src: ByteSource,
   fail: (msg: string) => never,
+  where: Where,
 ): { record: ZipRecord; next: number } {
   if (p + CENTRAL_HEADER_SIZE > cd.length || cd.readUInt32LE(p) !== SIG_CENTRAL) {
     fail(`bad central directory entry at ${p}`);
@@ -265,10 +266,10 @@ function readCentralEntry(
   }
 
   if (flags & 0x0001) {
-    throw loadError(LoadErrorCode.UNSUPPORTED, `encrypted zip entry '${fullName}'`, {});
+    throw loadError(LoadErrorCode.UNSUPPORTED, `encrypted zip entry '${fullName}'`, where);
   }
   if (method !== METHOD_STORED && method !== METHOD_DEFLATED) {
-    throw loadError(LoadErrorCode.UNSUPPORTED, `zip entry '${fullName}' uses compression method ${method}`, {});
+    throw loadError(LoadErrorCode.UNSUPPORTED, `zip entry '${fullName}' uses compression method ${method}`, where);
   }
   if (method === METHOD_STORED && compressedSize !== size) fail(`stored entry '${fullName}' has two sizes`);
   if (method === METHOD_DEFLATED && size > compressedSize * MAX_DEFLATE_RATIO + 1024) {
