@@ -7,7 +7,11 @@ const fs = require('fs');
 const path = require('path');
 const { execFileSync } = require('child_process');
 
-const SYSTEM_PREFIXES = ['/usr', '/usr/local'];
+// Where a system libtorch is looked for. TORCH_NODE_SYSTEM_PREFIXES (colon-separated) replaces the list, e.g. to
+// prove in a test what happens on a machine without one.
+const SYSTEM_PREFIXES = process.env.TORCH_NODE_SYSTEM_PREFIXES
+  ? process.env.TORCH_NODE_SYSTEM_PREFIXES.split(':').filter(Boolean)
+  : ['/usr', '/usr/local'];
 const MULTIARCH = { x64: 'x86_64-linux-gnu', arm64: 'aarch64-linux-gnu' }[process.arch] || '';
 
 class LibtorchNotFound extends Error {
