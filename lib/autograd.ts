@@ -27,10 +27,12 @@ export function enableGrad<T>(fn: () => T): T {
   return withGradMode(true, fn);
 }
 
+/** Whether operations are being recorded for autograd (torch.is_grad_enabled). */
 export function isGradEnabled(): boolean {
   return native.isGradEnabled();
 }
 
+/** Turns recording on or off until changed again (torch.set_grad_enabled). */
 export function setGradEnabled(on: boolean): void {
   native.setGradEnabled(on);
 }

@@ -9,6 +9,7 @@ import { TorchError, TorchTypeError } from './errors';
 import { native, NativeTensor, Scalar } from './native';
 import { NestedList, shapeArg, Tensor, wrap } from './tensor';
 
+/** Options of the factories and torch.tensor: dtype (PyTorch's name or alias), device, requiresGrad. */
 export interface TensorOptions {
   dtype?: DType | string;
   device?: DeviceLike;
@@ -150,6 +151,7 @@ export function tensor(data: NestedList | ArrayBufferView | readonly NestedList[
   return finish(as === target ? h : native.to(h, null, target), opts);
 }
 
+/** Options of torch.fromBuffer: the dtype, and the view's shape, strides and offset (in elements). */
 export interface FromBufferOptions {
   dtype: DType | string;
   shape?: number[];
@@ -249,6 +251,7 @@ export function zeros(...args: (Shape | TensorOptions)[]): Tensor {
   const [s, o] = sizesAndOptions(args);
   return made(native.zeros(s, dt(o), dev(o)), o);
 }
+/** ones([2, 3]) or ones(2, 3), with { dtype, device, requiresGrad } last. */
 export function ones(...args: (Shape | TensorOptions)[]): Tensor {
   const [s, o] = sizesAndOptions(args);
   return made(native.ones(s, dt(o), dev(o)), o);
@@ -263,6 +266,7 @@ export function rand(...args: (Shape | TensorOptions)[]): Tensor {
   const [s, o] = sizesAndOptions(args);
   return made(native.rand(s, dt(o), dev(o)), o);
 }
+/** Standard normal values from libtorch's generator: torch.manualSeed(s) then randn gives PyTorch's numbers. */
 export function randn(...args: (Shape | TensorOptions)[]): Tensor {
   const [s, o] = sizesAndOptions(args);
   return made(native.randn(s, dt(o), dev(o)), o);
@@ -293,18 +297,23 @@ export function arange(...args: (number | TensorOptions)[]): Tensor {
   const [start, end, step] = nums.length === 1 ? [0, nums[0], 1] : [nums[0], nums[1], nums[2] ?? 1];
   return made(native.arange(start, end, step, dt(opts), dev(opts)), opts);
 }
+/** `steps` evenly spaced values from start to end inclusive (float32 by default). */
 export function linspace(start: number, end: number, steps: number, opts: TensorOptions = {}): Tensor {
   return made(native.linspace(start, end, steps, dt(opts), dev(opts)), opts);
 }
+/** Zeros with t's shape, dtype and device (options override). */
 export function zerosLike(t: Tensor, opts: TensorOptions = {}): Tensor {
   return zeros(t.shape, { dtype: t.dtype, device: t.device, ...opts });
 }
+/** Ones with t's shape, dtype and device (options override). */
 export function onesLike(t: Tensor, opts: TensorOptions = {}): Tensor {
   return ones(t.shape, { dtype: t.dtype, device: t.device, ...opts });
 }
+/** Uninitialised memory with t's shape, dtype and device (options override). */
 export function emptyLike(t: Tensor, opts: TensorOptions = {}): Tensor {
   return empty(t.shape, { dtype: t.dtype, device: t.device, ...opts });
 }
+/** `value` everywhere, with t's shape, dtype and device (options override). */
 export function fullLike(t: Tensor, value: Scalar, opts: TensorOptions = {}): Tensor {
   return full(t.shape, value, { dtype: t.dtype, device: t.device, ...opts });
 }

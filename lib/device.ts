@@ -16,6 +16,7 @@ export class Device {
   }
 }
 
+/** A device as a string ('cpu', 'cuda:1') or a parsed Device. */
 export type DeviceLike = string | Device;
 
 /**

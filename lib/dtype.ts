@@ -24,6 +24,7 @@ export type DType =
   | 'quint4x2'
   | 'quint2x4';
 
+/** The typed arrays data() returns, one per dtype (see DTYPES). */
 export type TypedArray =
   Float32Array | Float64Array | Int8Array | Uint8Array | Int16Array | Uint16Array | Int32Array | BigInt64Array;
 
@@ -32,6 +33,7 @@ type TypedArrayCtor = {
   BYTES_PER_ELEMENT: number;
 };
 
+/** The family of a dtype: what printing, dtype inference and autograd care about. */
 export type DTypeKind = 'float' | 'int' | 'bool' | 'complex' | 'quantized';
 
 interface DTypeInfo {
@@ -42,6 +44,7 @@ interface DTypeInfo {
   array: TypedArrayCtor;
 }
 
+/** Every dtype's element size, family and typed array. */
 export const DTYPES: Readonly<Record<DType, DTypeInfo>> = {
   float32: { size: 4, kind: 'float', array: Float32Array },
   float64: { size: 8, kind: 'float', array: Float64Array },
@@ -86,14 +89,27 @@ export function toDtype(name: unknown): DType {
   throw new TorchTypeError(`unknown dtype ${JSON.stringify(name)}; expected one of ${Object.keys(DTYPES).join(', ')}`);
 }
 
+/** True for a name toDtype accepts. */
+export function isDtypeName(name: string): boolean {
+  try {
+    toDtype(name);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Bytes per element. */
 export function elementSize(dtype: DType): number {
   return DTYPES[dtype].size;
 }
 
+/** True for float16, bfloat16, float32 and float64 (torch.is_floating_point). */
 export function isFloatingPoint(dtype: DType): boolean {
   return DTYPES[dtype].kind === 'float';
 }
 
+/** True for the complex dtypes. */
 export function isComplex(dtype: DType): boolean {
   return DTYPES[dtype].kind === 'complex';
 }

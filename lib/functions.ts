@@ -5,6 +5,7 @@
 import { native } from './native';
 import { operand, Tensor, TensorOrScalar, wrap } from './tensor';
 
+/** torch.cat: the tensors joined along an existing dimension (dtypes promoted). */
 export function cat(tensors: Tensor[], dim = 0): Tensor {
   return wrap(
     native.cat(
@@ -13,6 +14,7 @@ export function cat(tensors: Tensor[], dim = 0): Tensor {
     ),
   );
 }
+/** torch.stack: same-shape tensors joined along a new dimension. */
 export function stack(tensors: Tensor[], dim = 0): Tensor {
   return wrap(
     native.stack(
@@ -21,21 +23,27 @@ export function stack(tensors: Tensor[], dim = 0): Tensor {
     ),
   );
 }
+/** torch.where: x where condition is true, else y (tensors or scalars, broadcast). */
 export function where(condition: Tensor, x: TensorOrScalar, y: TensorOrScalar): Tensor {
   return wrap(native.where(condition._h, operand(x), operand(y)));
 }
+/** torch.matmul: a.matmul(b). */
 export function matmul(a: Tensor, b: Tensor): Tensor {
   return a.matmul(b);
 }
+/** torch.maximum: a.maximum(b). */
 export function maximum(a: Tensor, b: Tensor): Tensor {
   return a.maximum(b);
 }
+/** torch.minimum: a.minimum(b). */
 export function minimum(a: Tensor, b: Tensor): Tensor {
   return a.minimum(b);
 }
+/** torch.equal: same shape and same elements. */
 export function equal(a: Tensor, b: Tensor): boolean {
   return a.equal(b);
 }
+/** torch.allclose: a.allclose(b, opts). */
 export function allclose(
   a: Tensor,
   b: Tensor,
@@ -43,9 +51,11 @@ export function allclose(
 ): boolean {
   return a.allclose(b, opts);
 }
+/** torch.outer: the outer product of two 1-D tensors. */
 export function outer(a: Tensor, b: Tensor): Tensor {
   return wrap(native.outer(a._h, b._h));
 }
+/** torch.flatten: t.flatten(startDim, endDim). */
 export function flatten(t: Tensor, startDim = 0, endDim = -1): Tensor {
   return t.flatten(startDim, endDim);
 }

@@ -3,8 +3,11 @@
  *
  *   import * as torch from 'torch-node';   const torch = require('torch-node');
  */
-export { Tensor, Slice } from './tensor';
-export type { IndexItem, NestedList, TensorOrScalar, ToOptions, ReduceOptions } from './tensor';
+export { Tensor } from './tensor';
+export type { TensorOrScalar, ToOptions, ReduceOptions } from './tensor';
+export { Slice } from './indexing';
+export type { IndexItem } from './indexing';
+export type { NestedList } from './values';
 export { Parameter } from './parameter';
 export { Complex, toDtype, elementSize, isFloatingPoint, isComplex } from './dtype';
 export type { DType, TypedArray } from './dtype';
@@ -30,7 +33,20 @@ export {
   fullLike,
 } from './creation';
 export type { TensorOptions, FromBufferOptions } from './creation';
-export { cat, stack, where, matmul, maximum, minimum, equal, allclose, outer, flatten, pow, complex } from './functions';
+export {
+  cat,
+  stack,
+  where,
+  matmul,
+  maximum,
+  minimum,
+  equal,
+  allclose,
+  outer,
+  flatten,
+  pow,
+  complex,
+} from './functions';
 export { noGrad, enableGrad, isGradEnabled, setGradEnabled } from './autograd';
 export { manualSeed, initialSeed, getRngState, setRngState, setNumThreads, getNumThreads } from './random';
 import * as cppArchive from './cpp-archive';

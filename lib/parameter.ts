@@ -5,6 +5,7 @@
 import { native } from './native';
 import { Tensor } from './tensor';
 
+/** A tensor that is a module's parameter: requires grad by default, prints as 'Parameter containing:'. */
 export class Parameter extends Tensor {
   /** Wraps `data` (sharing its storage, detached from any graph) with requires_grad as given (true by default). */
   constructor(data: Tensor, requiresGrad = true) {

@@ -11,7 +11,8 @@
 import { Complex, DType, DTYPES } from './dtype';
 import { native } from './native';
 import { formatExponent, formatFixed } from './python-format';
-import { flatValues, Tensor } from './tensor';
+import { Tensor } from './tensor';
+import { flatValues } from './values';
 
 const PRECISION = 4;
 const THRESHOLD = 1000;

@@ -20,6 +20,7 @@ export function getRngState(): Tensor {
   return wrap(native.getRngState());
 }
 
+/** Restores the CPU generator from a state getRngState returned (torch.set_rng_state). */
 export function setRngState(state: Tensor): void {
   native.setRngState(state._h);
 }
@@ -29,6 +30,7 @@ export function setNumThreads(n: number): void {
   native.setNumThreads(n);
 }
 
+/** The number of intra-op threads libtorch uses. */
 export function getNumThreads(): number {
   return native.getNumThreads();
 }
