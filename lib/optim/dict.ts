@@ -33,13 +33,12 @@ export function isPyFloat(container: object, key: unknown, value: unknown): bool
 }
 
 /**
- * Stores a number in obj[key] as Python would hold it: a {@link Float} (or `asFloat`) becomes a plain number whose
- * slot is marked as a float, so that it saves as one.
+ * Stores a value in obj[key] as Python would hold it: a {@link Float} becomes a plain number whose slot is marked as
+ * a float, so that it saves as one.
  */
-export function setNumber(obj: Record<string, unknown>, key: string, value: unknown, asFloat = false): void {
-  const v = value instanceof Float ? value.value : value;
-  obj[key] = v;
-  if (typeof v === 'number' && (asFloat || value instanceof Float) && Number.isInteger(v)) markFloat(obj, key);
+export function setNumber(obj: Record<string, unknown>, key: string, value: unknown): void {
+  obj[key] = value instanceof Float ? value.value : value;
+  if (value instanceof Float) markFloat(obj, key);
 }
 
 /** Python's result type of arithmetic on numbers: a float when any operand is one. */
