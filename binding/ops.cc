@@ -304,6 +304,7 @@ Napi::Value Imag(const Args& a) { return a.ret(at::imag(a.tensor(0))); }
 Napi::Value ViewAsReal(const Args& a) { return a.ret(at::view_as_real(a.tensor(0))); }
 Napi::Value ViewAsComplex(const Args& a) { return a.ret(at::view_as_complex(a.tensor(0))); }
 Napi::Value Complex(const Args& a) { return a.ret(at::complex(a.tensor(0), a.tensor(1))); }
+Napi::Value Dequantize(const Args& a) { return a.ret(a.tensor(0).dequantize()); }
 
 // Index items from TS: number → integer, null → None, '...' → Ellipsis, [start, stop, step] (nulls allowed) → slice,
 // boolean → bool, tensor handle → advanced index.
@@ -486,6 +487,7 @@ void RegisterOps(Napi::Env env, Napi::Object e) {
       {"viewAsReal", ViewAsReal},
       {"viewAsComplex", ViewAsComplex},
       {"complex", Complex},
+      {"dequantize", Dequantize},
       {"index", Index},
       {"indexPut_", IndexPutInplace},
       {"indexSelect", IndexSelect},

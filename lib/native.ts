@@ -216,6 +216,7 @@ export interface Native {
   viewAsReal(t: H): H;
   viewAsComplex(t: H): H;
   complex(real: H, imag: H): H;
+  dequantize(t: H): H;
   index(t: H, indices: NativeIndex[]): H;
   indexPut_(t: H, indices: NativeIndex[], value: TS): H;
   indexSelect(t: H, dim: number, index: H): H;
@@ -301,6 +302,8 @@ export interface Native {
   crc32Async(segments: Segment[]): Promise<number[]>;
   writeFile(path: string, segments: Segment[], atomic: boolean, fsync: boolean): void;
   writeFileAsync(path: string, segments: Segment[], atomic: boolean, fsync: boolean): Promise<void>;
+  /** A CPU tensor copied to a CUDA device through pinned staging buffers (a plain copy for any other target). */
+  copyToDevice(t: H, device: string): H;
   nativeSave(tensors: H[] | Record<string, H>, path: string): void;
   nativeLoad(path: string): [string[], H[]];
 }

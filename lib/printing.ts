@@ -10,7 +10,7 @@
  */
 import { Complex, DType, DTYPES } from './dtype';
 import { native } from './native';
-import { formatExponent, formatFixed } from './python-format';
+import { formatExponent, formatFixed, pyFloatRepr } from './python-format';
 import { Tensor } from './tensor';
 import { flatValues } from './values';
 
@@ -181,6 +181,25 @@ function addSuffixes(text: string, suffixes: string[], indent: number): string {
   return out.join('');
 }
 
+/** Python's str(tuple(shape)). */
+function sizeTuple(shape: number[]): string {
+  return shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
+}
+
+/** quantization_scheme=…, scale=…, zero_point=… (and axis=… per channel), as PyTorch prints them. */
+function quantizerSuffixes(t: Tensor): string[] {
+  const q = native.qParams(t._h);
+  const out = [`quantization_scheme=torch.${q[0]}`];
+  if (q.length === 3) return [...out, `scale=${pyFloatRepr(q[1])}`, `zero_point=${q[2]}`];
+  const [, scales, zeroPoints, axis] = q;
+  return [
+    ...out,
+    `scale=${formatTensor(new Tensor(scales))}`,
+    `zero_point=${formatTensor(new Tensor(zeroPoints))}`,
+    `axis=${axis}`,
+  ];
+}
+
 /** The values PyTorch formats: half precision widened to float32 (complex32 to complex64), outside autograd. */
 function printable(t: Tensor): Tensor {
   const d = t.detach();
@@ -198,9 +217,13 @@ export function formatTensor(t: Tensor): string {
   if (device !== 'cpu') suffixes.push(`device='${device}'`);
   const dtype = t.dtype;
   let body: string;
-  if (t.numel() === 0) {
+  if (DTYPES[dtype].kind === 'quantized') {
+    // The values shown are the dequantized ones; the quantizer's parameters follow as suffixes.
+    suffixes.push(`size=${sizeTuple(t.shape)}`, `dtype=torch.${dtype}`, ...quantizerSuffixes(t));
+    body = t.numel() === 0 ? '[]' : tensorStr(new Tensor(native.dequantize(t._h)), indent);
+  } else if (t.numel() === 0) {
     // An empty tensor shows its shape unless it is (0,), and any dtype but the default float.
-    if (t.dim() !== 1) suffixes.push(`size=(${t.shape.join(', ')})`);
+    if (t.dim() !== 1) suffixes.push(`size=${sizeTuple(t.shape)}`);
     if (dtype !== 'float32') suffixes.push(`dtype=torch.${dtype}`);
     body = '[]';
   } else {

@@ -2,6 +2,7 @@
 import { strict as assert } from 'assert';
 import { inspect } from 'util';
 import * as torch from '../lib';
+import { native, NativeTensor } from '../lib/native';
 import { formatExponent, formatFixed, pyFloatRepr } from '../lib/python-format';
 import { Case, oracleCases, pyEval } from './helpers/oracle';
 
@@ -16,6 +17,21 @@ def rn(seed, *shape, dtype=torch.float32):
 function rn(seed: number, shape: number[], dtype: torch.DType = 'float32'): torch.Tensor {
   torch.manualSeed(seed);
   return torch.randn(shape, { dtype });
+}
+
+/** A quantized tensor over the given stored integers (as torch._make_per_*_quantized_tensor makes one). */
+function quantized(
+  dtype: 'quint8' | 'qint8',
+  ints: number[],
+  shape: number[],
+  scale: number | torch.Tensor,
+  zeroPoint: number | torch.Tensor,
+  axis: number | null = null,
+): torch.Tensor {
+  const base = torch.tensor(ints, { dtype: dtype === 'quint8' ? 'uint8' : 'int8' });
+  const strides = shape.map((_, d) => shape.slice(d + 1).reduce((x, y) => x * y, 1));
+  const h = (v: number | torch.Tensor): number | NativeTensor => (v instanceof torch.Tensor ? v._h : v);
+  return new torch.Tensor(native.quantizedView(base._h, dtype, 0, shape, strides, h(scale), h(zeroPoint), axis));
 }
 
 // Python's repr of the expression against String() of ours.
@@ -121,6 +137,30 @@ const cases: Case[] = [
   r('complex row wraps', 'torch.complex(rn(1, 12), rn(2, 12))', () => torch.complex(rn(1, [12]), rn(2, [12]))),
   r('view of a Parameter', 'torch.nn.Parameter(rn(8, 4, 4))[1:3, ::2]', () =>
     new torch.Parameter(rn(8, [4, 4])).index('1:3', '::2'),
+  ),
+  r(
+    'quantized per tensor (quint8)',
+    'torch._make_per_tensor_quantized_tensor(torch.tensor([0, 10, 255, 37], dtype=torch.uint8), 0.1, 10)',
+    () => quantized('quint8', [0, 10, 255, 37], [4], 0.1, 10),
+  ),
+  r(
+    'quantized per tensor (qint8, 2-d)',
+    'torch._make_per_tensor_quantized_tensor(torch.tensor([[-128, 3], [5, 127]], dtype=torch.int8), 0.025, -3)',
+    () => quantized('qint8', [-128, 3, 5, 127], [2, 2], 0.025, -3),
+  ),
+  r(
+    'quantized per channel',
+    'torch._make_per_channel_quantized_tensor(torch.tensor([[0, 10], [20, 255]], dtype=torch.uint8), ' +
+      'torch.tensor([0.1, 0.2], dtype=torch.float64), torch.tensor([0, 5]), 0)',
+    () =>
+      quantized(
+        'quint8',
+        [0, 10, 20, 255],
+        [2, 2],
+        torch.tensor([0.1, 0.2], { dtype: 'float64' }),
+        torch.tensor([0, 5]),
+        0,
+      ),
   ),
 ];
 
