@@ -44,6 +44,22 @@ const shapes: Case[] = [
   ...view('expand', 'rn(4, 3, 1).expand(3, 4)', () => rn(4, [3, 1]).expand(3, 4)),
   ...view('expand with -1', 'rn(4, 3, 1).expand(2, -1, 5)', () => rn(4, [3, 1]).expand(2, -1, 5)),
   ...view('expand_as', 'rn(4, 3, 1).expand_as(X())', () => rn(4, [3, 1]).expandAs(X())),
+  ...view('view as another dtype', 'M().view(torch.int32)', () => M().viewAs('int32')),
+  ...view('view as a narrower dtype', 'M().view(torch.int16)', () => M().viewAs('int16')),
+  ...view('torch.flatten', 'torch.flatten(X(), 0, 1)', () => torch.flatten(X(), 0, 1)),
+  [
+    'numel and dim',
+    '[X().numel(), X().dim(), X()[0].numel(), torch.zeros(()).dim()]',
+    () => [X().numel(), X().dim(), X().index(0).numel(), torch.zeros([]).dim()],
+  ],
+  [
+    'detach_ on a result',
+    '(lambda t: [t.detach_().requires_grad, t.grad_fn is None])(rn(6, 3).requires_grad_() * 2)',
+    () => {
+      const t = rn(6, [3]).requiresGrad_().mul(2);
+      return [t.detach_().requiresGrad, t.gradFn === null];
+    },
+  ],
   ['repeat', 'M().repeat(2, 1, 3)', () => M().repeat(2, 1, 3)],
   ['flip', 'X().flip(0, 2)', () => X().flip(0, 2)],
   ['chunk', 'M().chunk(3)', () => M().chunk(3)],
