@@ -65,6 +65,12 @@ interface Plan {
   /** Segments whose CRC-32 the zip format needs (none for legacy). */
   crcInputs: Segment[];
   layout(crcs: number[]): Segment[];
+  /**
+   * Frees the handles over the storages' bytes once the file is written. Each counts its storage's bytes as memory
+   * held (binding/tensor.cc) on top of the tensor's own handle: left to the GC, saving a large tensor twice pushed
+   * the count past the pressure mark and forced a full collection, blocking the event loop for tens of ms.
+   */
+  release(): void;
 }
 
 function plan(obj: unknown, target: SaveTarget, o: Required<SaveOptions>): Plan {
@@ -72,7 +78,8 @@ function plan(obj: unknown, target: SaveTarget, o: Required<SaveOptions>): Plan 
   const prefix = legacy ? '' : archivePrefix(target);
   const table = new StorageTable(legacy);
   const data = pickle(obj, table, o.pickleProtocol);
-  if (legacy) return { crcInputs: [], layout: () => legacySegments(data, table.storages, o.pickleProtocol) };
+  const release = (): void => table.storages.forEach((s) => native.dispose(s.bytes));
+  if (legacy) return { crcInputs: [], layout: () => legacySegments(data, table.storages, o.pickleProtocol), release };
   const byKey: SavedStorage[] = [...table.storages].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   const contents: [string, Segment, number][] = [
     ['data.pkl', data, data.length],
@@ -85,6 +92,7 @@ function plan(obj: unknown, target: SaveTarget, o: Required<SaveOptions>): Plan 
       zipSegments(
         contents.map(([name, seg, size], i) => ({ name: `${prefix}/${name}`, data: seg, size, crc: crcs[i] })),
       ),
+    release,
   };
 }
 
@@ -106,13 +114,18 @@ function streamChunks(segments: Segment[]): Uint8Array[] {
 export function save(obj: unknown, f: SaveTarget, opts: SaveOptions = {}): void {
   const o = checkOptions(f, opts);
   const p = plan(obj, f, o);
-  const segments = p.layout(p.crcInputs.length ? native.crc32(p.crcInputs) : []);
-  if (typeof f === 'string') {
-    // A save to this path that was killed before its rename left a temporary file: clear it (stale-temps.ts).
-    if (o.atomic) removeStaleTemps(f);
-    native.writeFile(f, segments, o.atomic, o.fsync);
-  } else {
-    for (const chunk of streamChunks(segments)) f.write(chunk);
+  try {
+    const segments = p.layout(p.crcInputs.length ? native.crc32(p.crcInputs) : []);
+    if (typeof f === 'string') {
+      // A save to this path that was killed before its rename left a temporary file: clear it (stale-temps.ts).
+      if (o.atomic) removeStaleTemps(f);
+      native.writeFile(f, segments, o.atomic, o.fsync);
+    } else {
+      // The Buffers the stream may keep hold their own references to the tensor memory (bytesView).
+      for (const chunk of streamChunks(segments)) f.write(chunk);
+    }
+  } finally {
+    p.release();
   }
 }
 
@@ -124,12 +137,16 @@ export function save(obj: unknown, f: SaveTarget, opts: SaveOptions = {}): void 
 export async function saveAsync(obj: unknown, f: SaveTarget, opts: SaveOptions = {}): Promise<void> {
   const o = checkOptions(f, opts);
   const p = plan(obj, f, o);
-  const segments = p.layout(p.crcInputs.length ? await native.crc32Async(p.crcInputs) : []);
-  if (typeof f === 'string') {
-    if (o.atomic) await removeStaleTempsAsync(f);
-    return native.writeFileAsync(f, segments, o.atomic, o.fsync);
+  try {
+    const segments = p.layout(p.crcInputs.length ? await native.crc32Async(p.crcInputs) : []);
+    if (typeof f === 'string') {
+      if (o.atomic) await removeStaleTempsAsync(f);
+      return await native.writeFileAsync(f, segments, o.atomic, o.fsync);
+    }
+    await writeStream(f, streamChunks(segments));
+  } finally {
+    p.release();
   }
-  await writeStream(f, streamChunks(segments));
 }
 
 async function writeStream(stream: Writable, chunks: Uint8Array[]): Promise<void> {

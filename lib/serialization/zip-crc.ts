@@ -12,8 +12,12 @@ export function crcRecords(zip: ZipArchive): ZipRecord[] {
   return zip.records.filter((r) => r.crc32 !== 0 || r.size === 0);
 }
 
-/** Records up to this size are checksummed through a Buffer; larger ones (past a Buffer's limit) as a tensor. */
-const MAX_BUFFER_SEGMENT = 0x40000000;
+/**
+ * Records up to this size are checksummed through a Buffer; larger ones as a tensor over the same bytes. A Buffer
+ * over a mapped gigabyte counts as a gigabyte of external memory to V8, whose collections it triggers then held the
+ * event loop for 25 ms or more (loadAsync with checkCrc); a tensor over a mapping is not counted (binding/tensor.cc).
+ */
+const MAX_BUFFER_SEGMENT = 1 << 20;
 
 /** The bytes to checksum for each record: as stored, or inflated for a deflated one. */
 export function crcSegments(zip: ZipArchive, records: ZipRecord[]): Segment[] {
