@@ -32,22 +32,27 @@ TensorWrap::TensorWrap(const Napi::CallbackInfo& info)
 TensorWrap::~TensorWrap() { Dispose(); }
 
 static int64_t AccountedBytes(const at::Tensor& t) {
-  // What this handle keeps alive: its storage (views over-count, which only makes GC a little eager).
+  // What this handle keeps alive: its storage (counted once however many handles share it, see set()).
   if (!t.defined() || !t.has_storage()) return 0;
   return static_cast<int64_t>(t.storage().nbytes());
 }
 
 void TensorWrap::set(at::Tensor t) {
   t_ = std::move(t);
-  accounted_ = AccountedBytes(t_);
   registry_->live.insert(this);
-  registry_->liveBytes += accounted_;
-  registry_->bytesSinceSweep += accounted_;
   registry_->madeSinceSweep++;
-  if (accounted_ > 0) {
-    int64_t unused;
-    napi_adjust_external_memory(env_, accounted_, &unused);
-  }
+  const int64_t bytes = AccountedBytes(t_);
+  if (bytes <= 0) return;
+  // Only the first handle over a storage tells V8 about its bytes: counting every view again (saveAsync's byte view
+  // of each storage, narrow() of a large tensor) made V8 and MaybeSweep collect for memory that did not exist.
+  storage_ = t_.storage().unsafeGetStorageImpl();
+  auto& entry = registry_->storages[storage_];
+  if (entry.first++ > 0) return;
+  entry.second = bytes;
+  registry_->liveBytes += bytes;
+  registry_->bytesSinceSweep += bytes;
+  int64_t unused;
+  napi_adjust_external_memory(env_, bytes, &unused);
 }
 
 void TensorWrap::MaybeSweep(Napi::Env env, AddonData& data) {
@@ -84,12 +89,16 @@ void TensorWrap::MaybeSweep(Napi::Env env, AddonData& data) {
 
 void TensorWrap::Dispose() {
   registry_->live.erase(this);
-  registry_->liveBytes -= accounted_;
-  if (accounted_ > 0) {
+  auto it = storage_ ? registry_->storages.find(storage_) : registry_->storages.end();
+  storage_ = nullptr;
+  if (it != registry_->storages.end() && --it->second.first == 0) {
+    // The last handle over this storage: its bytes are no longer held by any handle.
+    const int64_t bytes = it->second.second;
+    registry_->storages.erase(it);
+    registry_->liveBytes -= bytes;
     int64_t unused;
-    napi_adjust_external_memory(env_, -accounted_, &unused);
+    napi_adjust_external_memory(env_, -bytes, &unused);
   }
-  accounted_ = 0;
   t_ = at::Tensor();
 }
 

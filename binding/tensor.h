@@ -13,7 +13,9 @@
 #include <napi.h>
 
 #include <memory>
+#include <unordered_map>
 #include <unordered_set>
+#include <utility>
 
 namespace tn {
 
@@ -23,6 +25,9 @@ struct AddonData;
 // The handles of one environment that hold a tensor, and the allocation counters that decide when to sweep them.
 struct HandleRegistry {
   std::unordered_set<TensorWrap*> live;
+  // The storages the live handles keep alive, each with its count of handles and the bytes it was counted for: a
+  // storage shared by several handles (views, the writer's byte views) is counted once, not once per handle.
+  std::unordered_map<const void*, std::pair<int64_t, int64_t>> storages;
   int64_t liveBytes = 0;  // storage bytes the live handles account for
   int64_t bytesSinceSweep = 0;
   size_t madeSinceSweep = 0;
@@ -50,7 +55,8 @@ class TensorWrap : public Napi::ObjectWrap<TensorWrap> {
   // Frees the tensors of handles whose JS object the GC has collected, when enough was allocated since last time.
   static void MaybeSweep(Napi::Env env, AddonData& data);
   at::Tensor t_;
-  int64_t accounted_ = 0;
+  // The storage this handle counts in the registry (nullptr when it counts none).
+  const void* storage_ = nullptr;
   napi_env env_;
   // Shared with the environment's data so that either may be destroyed first at shutdown.
   std::shared_ptr<HandleRegistry> registry_;
