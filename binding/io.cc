@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <climits>
@@ -423,6 +424,31 @@ Napi::Value Crc32Async(const Args& a) {
   return p;
 }
 
+// Host to device in chunks through pinned staging buffers. A storage read from a file lies in pageable memory (the
+// mapping or a Buffer), which the driver copies synchronously through its own small bounce buffer; copying a chunk
+// into page-locked memory (on libtorch's CPU threads) and then to the device without blocking lets the next chunk's
+// gathering overlap the previous chunk's transfer. libtorch's caching host allocator keeps each staging block until
+// its copy has finished, so dropping it here is safe and the blocks are reused by the next chunks and loads.
+constexpr int64_t kStagingBytes = int64_t(64) << 20;
+
+// copyToDevice(t, device): a contiguous CPU tensor copied to a CUDA device through pinned staging; any other target
+// is a plain copy. The result is ready for work queued after it on the device's current stream.
+Napi::Value CopyToDevice(const Args& a) {
+  const at::Tensor& t = a.tensor(0);
+  at::Device dev = a.device(1);
+  if (!dev.is_cuda() || !t.device().is_cpu()) return a.ret(t.to(dev, t.scalar_type()));
+  const at::Tensor src = t.contiguous().view(-1);
+  at::Tensor dst = at::empty({src.numel()}, src.options().device(dev));
+  const int64_t step = std::max<int64_t>(1, kStagingBytes / int64_t(src.element_size()));
+  for (int64_t off = 0; off < src.numel(); off += step) {
+    const int64_t n = std::min(step, src.numel() - off);
+    at::Tensor staging = at::empty({n}, src.options().pinned_memory(true));
+    staging.copy_(src.narrow(0, off, n));
+    dst.narrow(0, off, n).copy_(staging, /*non_blocking=*/true);
+  }
+  return a.ret(dst.view(t.sizes()));
+}
+
 }  // namespace
 
 void RegisterIo(Napi::Env env, Napi::Object e) {
@@ -437,6 +463,7 @@ void RegisterIo(Napi::Env env, Napi::Object e) {
       {"crc32Async", Crc32Async},
       {"writeFile", WriteFile},
       {"writeFileAsync", WriteFileAsync},
+      {"copyToDevice", CopyToDevice},
   };
   for (const auto& [name, fn] : fns) Def(env, e, name, fn);
 }

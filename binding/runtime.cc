@@ -2,12 +2,15 @@
 // and libm.
 #include <ATen/ATen.h>
 #include <ATen/Parallel.h>
+#include <ATen/core/grad_mode.h>
 #include <ATen/detail/CUDAHooksInterface.h>
 #include <c10/core/CPUAllocator.h>
 #include <torch/csrc/api/include/torch/version.h>
 
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
+#include <utility>
 
 #include "args.h"
 #include "tensor.h"
@@ -33,9 +36,11 @@ void FreeAligned(void* data) {
   if (data) std::free(static_cast<void**>(data)[-1]);
 }
 
+// libtorch 1.13 declares Allocator::allocate const; 2.x drops the const and adds a pure copy_data. Both forms are
+// declared so that the addon builds against either (the one matching the base overrides it).
 class MallocCpuAllocator final : public at::Allocator {
  public:
-  at::DataPtr allocate(size_t n) const override {
+  at::DataPtr allocate(size_t n) const {
     void* data = nullptr;
     if (n > 0) {
       void* base = std::malloc(n + kAlignment);
@@ -47,6 +52,8 @@ class MallocCpuAllocator final : public at::Allocator {
     }
     return {data, data, &FreeAligned, at::Device(at::kCPU)};
   }
+  at::DataPtr allocate(size_t n) { return std::as_const(*this).allocate(n); }
+  void copy_data(void* dest, const void* src, std::size_t count) const { std::memcpy(dest, src, count); }
   at::DeleterFnPtr raw_deleter() const override { return &FreeAligned; }
 };
 

@@ -302,6 +302,8 @@ export interface Native {
   crc32Async(segments: Segment[]): Promise<number[]>;
   writeFile(path: string, segments: Segment[], atomic: boolean, fsync: boolean): void;
   writeFileAsync(path: string, segments: Segment[], atomic: boolean, fsync: boolean): Promise<void>;
+  /** A CPU tensor copied to a CUDA device through pinned staging buffers (a plain copy for any other target). */
+  copyToDevice(t: H, device: string): H;
   nativeSave(tensors: H[] | Record<string, H>, path: string): void;
   nativeLoad(path: string): [string[], H[]];
 }

@@ -8,10 +8,17 @@ const { spawnSync } = require('child_process');
 const { findLibtorch } = require('./lib/find-libtorch');
 const { buildInfo, writeBuildInfo } = require('./lib/build-info');
 
+// libtorch 2.12 and later require C++20 of code that includes ATen; older ones are built as C++17.
+function cxxStandard(version) {
+  const [major, minor] = String(version || '0.0').split('.').map(Number);
+  return major > 2 || (major === 2 && minor >= 12) ? '20' : '17';
+}
+
 function cmakeDefines(found, { sanitize }) {
   const d = {
     TORCH_NODE_LINK_MODE: found.linkMode,
     TORCH_NODE_FLAVOUR: found.flavour,
+    TORCH_NODE_CXX_STANDARD: cxxStandard(found.version),
   };
   if (found.linkMode === 'find_package') d.CMAKE_PREFIX_PATH = found.cmakePrefix;
   else {

@@ -49,7 +49,8 @@ function restoreDefault(storage: Tensor, location: string, where: Where): Tensor
         where,
       );
     }
-    return wrap(native.to(storage._h, `cuda:${index}`, null));
+    // Straight from the file's pages to the GPU through pinned staging (no pageable host copy in between).
+    return wrap(native.copyToDevice(storage._h, `cuda:${index}`));
   }
   throw loadError(
     LoadErrorCode.BAD_LOCATION,
