@@ -3,6 +3,7 @@
 // Builds the addon with cmake-js against the libtorch that scripts/lib/find-libtorch.js finds, into build/Release,
 // and records what it was built against (build/Release/torch_node.json).
 //   node scripts/build.js [--out DIR] [--debug] [--sanitize]
+const fs = require('fs');
 const path = require('path');
 const { spawnSync } = require('child_process');
 const { findLibtorch } = require('./lib/find-libtorch');
@@ -34,6 +35,14 @@ function cmakeDefines(found, { sanitize }) {
 function build({ out = 'build', debug = false, sanitize = false, install = false } = {}) {
   const root = path.resolve(__dirname, '..');
   const found = findLibtorch({ install });
+  // A Python torch without C++ files (Debian's python3-torch keeps them in libtorch-dev) would otherwise compile
+  // against whatever headers the compiler finds and link no libtorch at all.
+  if (found.linkMode === 'direct' && (!found.libraries.includes('torch_cpu') || !fs.existsSync(found.includeDirs[0]))) {
+    throw new Error(
+      `the libtorch of ${found.source} at ${found.root} has no C++ headers or libraries ` +
+        `(expected ${found.includeDirs[0]}/ and ${found.libDir}/libtorch_cpu.so, as a pip-installed torch has them)`,
+    );
+  }
   console.error(`torch-node: building against libtorch ${found.version} (${found.flavour}) from ${found.source}: ${found.libDir}`);
   const cmakeJs = require.resolve('cmake-js/bin/cmake-js');
   const args = [cmakeJs, 'compile', '-d', root, '-O', out, '-p', process.env.TORCH_NODE_JOBS || '2'];
