@@ -163,7 +163,7 @@ describe('CUDA (skipped without a GPU)', function () {
       assert.equal(onCpu.hex, hex(w.index(1)));
       const shared = runPython(
         `d = torch.load(${JSON.stringify(file)}, map_location='cuda:0')\n` +
-          "print(d['w'].untyped_storage().data_ptr() == d['row'].untyped_storage().data_ptr())",
+          "print(d['row'].data_ptr() == d['w'].data_ptr() + 4 * d['w'].element_size())",
       ).trim();
       assert.equal(shared, 'True', 'a view saved from the GPU shares its storage after loading');
     });
@@ -171,8 +171,11 @@ describe('CUDA (skipped without a GPU)', function () {
     it('saveAsync writes the same bytes as save for CUDA tensors', async function () {
       torch.manualSeed(6);
       const sd = new torch.models.LeNet2({ classes: 2 }).to('cuda').stateDict();
-      const a = path.join(dir, 'sync.pt');
-      const b = path.join(dir, 'async.pt');
+      // The same file name in two folders: the record folder inside the zip is named after the file.
+      fs.mkdirSync(path.join(dir, 'sync'));
+      fs.mkdirSync(path.join(dir, 'async'));
+      const a = path.join(dir, 'sync', 'lenet2.pt');
+      const b = path.join(dir, 'async', 'lenet2.pt');
       torch.save(sd, a);
       await torch.saveAsync(sd, b);
       assert.ok(fs.readFileSync(a).equals(fs.readFileSync(b)));
@@ -225,7 +228,7 @@ describe('CUDA (skipped without a GPU)', function () {
       for (const d of [sync, async]) {
         assert.equal(d.get('x')!.device, 'cuda:0');
         assert.ok(d.get('x')!.cpu().toBuffer().equals(x.toBuffer()));
-        assert.deepEqual(d.get('tail')!.cpu().tolist(), [n - 5, n - 4, n - 3, n - 2, n - 1]);
+        assert.deepEqual(d.get('tail')!.cpu().tolist(), x.narrow(0, n - 5, 5).tolist());
       }
     });
 

@@ -25,7 +25,7 @@ const seconds = (since: bigint): number => Number(process.hrtime.bigint() - sinc
 
 function make(): void {
   const mib = Number(arg('mib'));
-  const each = ((mib << 20) - (1 << 20)) / 16 / 4; // 16 equal tensors and one ragged MiB
+  const each = (mib * 1048576 - 1048576) / 16 / 4; // 16 equal tensors and one ragged MiB
   torch.manualSeed(0);
   const obj: Record<string, torch.Tensor> = {};
   for (let i = 0; i < 16; i++) obj[`t${i}`] = torch.rand([each], { device });
