@@ -3,8 +3,8 @@
 #include <ATen/ATen.h>
 #include <ATen/Parallel.h>
 #include <ATen/core/grad_mode.h>
-#include <ATen/detail/CUDAHooksInterface.h>
 #include <c10/core/CPUAllocator.h>
+#include <torch/csrc/api/include/torch/cuda.h>
 #include <torch/csrc/api/include/torch/version.h>
 
 #include <cmath>
@@ -109,16 +109,14 @@ Napi::Value ParseDevice(const Args& a) {
   return out;
 }
 
-Napi::Value CudaIsAvailable(const Args& a) { return Napi::Boolean::New(a.env(), at::detail::getCUDAHooks().hasCUDA()); }
-Napi::Value CudaDeviceCount(const Args& a) {
-  return Napi::Number::New(a.env(), at::detail::getCUDAHooks().hasCUDA() ? at::detail::getCUDAHooks().getNumGPUs() : 0);
-}
+// torch::cuda's functions rather than the CUDA hooks they wrap: the hooks' names change between libtorch versions.
+Napi::Value CudaIsAvailable(const Args& a) { return Napi::Boolean::New(a.env(), torch::cuda::is_available()); }
+Napi::Value CudaDeviceCount(const Args& a) { return Napi::Number::New(a.env(), double(torch::cuda::device_count())); }
 // cudaSynchronize(device | null): waits for all kernels on the device (the current one when null).
 Napi::Value CudaSynchronize(const Args& a) {
-  if (!at::detail::getCUDAHooks().hasCUDA())
+  if (!torch::cuda::is_available())
     throw c10::Error({__func__, __FILE__, uint32_t(__LINE__)}, "Torch not compiled with CUDA enabled");
-  int64_t device = a.isNullish(0) ? at::detail::getCUDAHooks().current_device() : a.i64(0);
-  at::detail::getCUDAHooks().deviceSynchronize(device);
+  torch::cuda::synchronize(a.isNullish(0) ? -1 : a.i64(0));
   return a.env().Undefined();
 }
 Napi::Value SetCudnn(const Args& a) {
