@@ -17,6 +17,7 @@
         "binding/addon.cc",
         "binding/archive.cc",
         "binding/args.cc",
+        "binding/crc32.cc",
         "binding/io.cc",
         "binding/nn.cc",
         "binding/ops.cc",

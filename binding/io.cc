@@ -3,12 +3,12 @@
 //
 // The zip and pickle layouts are decided in TypeScript; this file only moves bytes.
 #include <ATen/ATen.h>
+#include <ATen/Parallel.h>
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
 #include <unistd.h>
-#include <zlib.h>
 
 #include <algorithm>
 #include <atomic>
@@ -19,6 +19,7 @@
 #include <string>
 
 #include "args.h"
+#include "crc32.h"
 #include "tensor.h"
 
 namespace tn {
@@ -177,6 +178,15 @@ Napi::Value MapSlice(const Args& a) {
       a.env(), p, length, [](Napi::Env, uint8_t*, MappingRef* r) { delete r; }, new MappingRef(m));
 }
 
+// mapRead(handle, offset, length) → a Buffer holding a copy of those bytes: for the zip structure and the pickles,
+// which must not keep the whole file mapped after the load (a Buffer over the mapping lives until V8 collects it).
+Napi::Value MapRead(const Args& a) {
+  const MappingRef& m = MappingOf(a, 0);
+  size_t length = static_cast<size_t>(a.i64(2));
+  uint8_t* p = MappedRange(a, m, 1, length);
+  return Napi::Buffer<uint8_t>::Copy(a.env(), p, length);
+}
+
 // mapFile(path) → Buffer over a private (copy-on-write) mapping of the whole file (up to a Buffer's 4 GiB): tensors
 // viewing it view the pages, and writing to such a tensor never changes the file.
 Napi::Value MapFile(const Args& a) {
@@ -244,25 +254,12 @@ struct Segments {
   }
 };
 
-uint32_t Crc(uint32_t crc, const iovec& v) {
-  // zlib's crc32 takes a uInt length: feed it in 1 GiB pieces.
-  auto* p = static_cast<const Bytef*>(v.iov_base);
-  size_t n = v.iov_len;
-  while (n > 0) {
-    uInt chunk = static_cast<uInt>(std::min<size_t>(n, 1u << 30));
-    crc = static_cast<uint32_t>(::crc32(crc, p, chunk));
-    p += chunk;
-    n -= chunk;
-  }
-  return crc;
-}
-
 // crc32(segments) → number[]: the CRC-32 of each segment.
 Napi::Value Crc32(const Args& a) {
   Segments s(a, 0, false);
-  Napi::Array out = Napi::Array::New(a.env(), s.iov.size());
-  for (size_t k = 0; k < s.iov.size(); k++)
-    out.Set(static_cast<uint32_t>(k), Napi::Number::New(a.env(), Crc(0, s.iov[k])));
+  std::vector<uint32_t> crcs = Crc32Ranges(s.iov, at::get_num_threads());
+  Napi::Array out = Napi::Array::New(a.env(), crcs.size());
+  for (size_t k = 0; k < crcs.size(); k++) out.Set(static_cast<uint32_t>(k), Napi::Number::New(a.env(), crcs[k]));
   return out;
 }
 
@@ -376,7 +373,7 @@ class IoWorker : public Napi::AsyncWorker {
       if (kind_ == Kind::Write) {
         WriteFileImpl(path_, segs_->iov, atomic_, sync_);
       } else {
-        for (const auto& v : segs_->iov) crcs_.push_back(Crc(0, v));
+        crcs_ = Crc32Ranges(segs_->iov, at::get_num_threads());
       }
     } catch (const OsError& e) {
       os_ = std::make_unique<OsError>(e);
@@ -458,6 +455,7 @@ void RegisterIo(Napi::Env env, Napi::Object e) {
       {"mapOpenAsync", MapOpenAsync},
       {"mapLength", MapLength},
       {"mapSlice", MapSlice},
+      {"mapRead", MapRead},
       {"mapTensor", MapTensor},
       {"crc32", Crc32},
       {"crc32Async", Crc32Async},

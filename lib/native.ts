@@ -297,6 +297,8 @@ export interface Native {
   mapOpenAsync(path: string): Promise<MappedFile>;
   mapLength(m: MappedFile): number;
   mapSlice(m: MappedFile, offset: number, length: number): Buffer;
+  /** A copy of a range of the mapping (a Buffer that does not keep the file mapped). */
+  mapRead(m: MappedFile, offset: number, length: number): Buffer;
   mapTensor(m: MappedFile, offset: number, nbytes: number, dtype: string): H;
   crc32(segments: Segment[]): number[];
   crc32Async(segments: Segment[]): Promise<number[]>;

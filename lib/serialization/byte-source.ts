@@ -4,7 +4,7 @@
  * ranges, so that checkpoints past a Buffer's 4 GiB load too; both forms are zero-copy.
  */
 import type { DType } from '../dtype';
-import { MappedFile, native, NativeTensor } from '../native';
+import { MappedFile, native, NativeTensor, Segment } from '../native';
 
 /** Bytes addressed by file offset. */
 export interface ByteSource {
@@ -13,6 +13,11 @@ export interface ByteSource {
   slice(start: number, end: number): Buffer;
   /** A 1-D CPU tensor of dtype over [start, start + nbytes), no copy; `aligned(start, size of dtype)` must hold. */
   tensor(start: number, nbytes: number, dtype: DType): NativeTensor;
+  /**
+   * The bytes [start, start + length) for the native layer to read (a CRC-32), without copying: a Buffer, or a
+   * tensor handle that the caller disposes when done (see {@link disposeSegments}).
+   */
+  segment(start: number, length: number): Segment;
   /** True when the byte at `start` lies at an address that is a multiple of `align`. */
   aligned(start: number, align: number): boolean;
 }
@@ -39,16 +44,45 @@ export class BufferSource implements ByteSource {
   aligned(start: number, align: number): boolean {
     return (this.buffer.byteOffset + start) % align === 0;
   }
+  segment(start: number, length: number): Segment {
+    return this.slice(start, start + length);
+  }
 }
+
+/**
+ * Ranges up to this size are read from a mapped file as copies (the zip structure, pickles): a Buffer over the
+ * mapping would keep the whole file mapped, and its pages resident, until V8 collects it, long after the tensors
+ * over the file are gone. (Perf: it also spares a finalizer per zip record.)
+ */
+const MAPPED_COPY_LIMIT = 16 << 20;
+
+/**
+ * Reads that fit in one block of this size are served from a copy of that block: the local headers of a file of
+ * many small records lie close together, and a native read for each header was most of the time spent opening it.
+ */
+const BLOCK = 64 << 10;
 
 /** A file mapped copy-on-write (the mapping starts on a page boundary). */
 export class MappedSource implements ByteSource {
   readonly length: number;
+  private block: Buffer | null = null;
+  private blockStart = -1;
   constructor(private readonly file: MappedFile) {
     this.length = native.mapLength(file);
   }
   slice(start: number, end: number): Buffer {
-    return native.mapSlice(this.file, start, end - start);
+    const b = start - (start % BLOCK);
+    if (end <= b + BLOCK && end <= this.length && start >= 0) {
+      if (b !== this.blockStart || this.block === null) {
+        this.block = native.mapRead(this.file, b, Math.min(BLOCK, this.length - b));
+        this.blockStart = b;
+      }
+      return this.block.subarray(start - b, end - b);
+    }
+    const length = end - start;
+    return length <= MAPPED_COPY_LIMIT
+      ? native.mapRead(this.file, start, length)
+      : native.mapSlice(this.file, start, length);
   }
   tensor(start: number, nbytes: number, dtype: DType): NativeTensor {
     return native.mapTensor(this.file, start, nbytes, dtype);
@@ -56,6 +90,15 @@ export class MappedSource implements ByteSource {
   aligned(start: number, align: number): boolean {
     return start % align === 0;
   }
+  segment(start: number, length: number): Segment {
+    // A tensor, disposed as soon as the native work is done, unmaps with the file instead of waiting for the GC.
+    return this.tensor(start, length, 'uint8');
+  }
+}
+
+/** Frees the tensor handles among segments made by {@link ByteSource.segment}. */
+export function disposeSegments(segments: Segment[]): void {
+  for (const s of segments) if (!(s instanceof Uint8Array)) native.dispose(s);
 }
 
 /** A source as given, or a Buffer as one. */

@@ -4,13 +4,12 @@
  * that checks the structure, every CRC-32, and that the whole file loads.
  */
 import { TorchLoadError } from '../errors';
-import { native } from '../native';
 import { legacyLayout } from './legacy-read';
 import { isZip, LoadOptions, LoadSource, loadBytes, openBytes, OpenedBytes } from './load';
 import { DEFAULT_MAX_DEPTH } from './revive';
 import { isTorchScript } from './torchscript-read';
 import { archiveByteOrder, archiveVersion } from './zip-checkpoint-read';
-import { crcMismatches, crcRecords, crcSegments } from './zip-crc';
+import { crcMismatches, crcRecords, recordCrcs } from './zip-crc';
 import { ZipArchive } from './zip-read';
 
 /** One record of a zip checkpoint, or one storage payload of a legacy file. */
@@ -152,7 +151,7 @@ export function verifyCheckpoint(source: LoadSource, options: { mmap?: boolean }
   report.format = info.format;
   if (zip) {
     const records = crcRecords(zip);
-    report.problems.push(...crcMismatches(zip, records, native.crc32(crcSegments(zip, records))).map(problemOf));
+    report.problems.push(...crcMismatches(zip, records, recordCrcs(zip, records)).map(problemOf));
     report.crcChecked = records.length;
   }
   try {

@@ -14,7 +14,7 @@ import { DEFAULT_MAX_DEPTH } from './revive';
 import { isTorchScript, readTorchScript } from './torchscript-read';
 import { weightsOnlyError } from './weights-only';
 import { readZipCheckpoint, ZipLoadOptions } from './zip-checkpoint-read';
-import { crcMismatches, crcRecords, crcSegments } from './zip-crc';
+import { crcMismatches, crcRecords, recordCrcs, recordCrcsAsync } from './zip-crc';
 import { ZipArchive } from './zip-read';
 import { BufferSource, ByteSource, MappedSource } from './byte-source';
 import { SIG_LOCAL } from './zip-format';
@@ -129,7 +129,7 @@ function readFormat(
   const zip = ZipArchive.open(bytes, file);
   if (options.checkCrc && !crcChecked) {
     const records = crcRecords(zip);
-    const bad = crcMismatches(zip, records, native.crc32(crcSegments(zip, records)));
+    const bad = crcMismatches(zip, records, recordCrcs(zip, records));
     if (bad.length > 0) throw bad[0];
   }
   if (isTorchScript(zip)) {
@@ -163,7 +163,7 @@ export async function loadAsync<T = unknown>(source: LoadSource, options: LoadOp
   if (options.checkCrc && isZip(opened.bytes)) {
     const zip = ZipArchive.open(opened.bytes, opened.file);
     const records = crcRecords(zip);
-    const bad = crcMismatches(zip, records, await native.crc32Async(crcSegments(zip, records)));
+    const bad = crcMismatches(zip, records, await recordCrcsAsync(zip, records));
     if (bad.length > 0) throw bad[0];
     return loadBytes(opened, options, true).value as T;
   }

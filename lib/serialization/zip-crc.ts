@@ -3,7 +3,8 @@
  * not check them when loading; Python's zipfile does.
  */
 import { TorchLoadError } from '../errors';
-import { Segment } from '../native';
+import { native, Segment } from '../native';
+import { disposeSegments } from './byte-source';
 import { loadError, LoadErrorCode } from './load-errors';
 import type { ZipArchive, ZipRecord } from './zip-read';
 
@@ -13,18 +14,35 @@ export function crcRecords(zip: ZipArchive): ZipRecord[] {
 }
 
 /**
- * Records up to this size are checksummed through a Buffer; larger ones as a tensor over the same bytes. A Buffer
- * over a mapped gigabyte counts as a gigabyte of external memory to V8, whose collections it triggers then held the
- * event loop for 25 ms or more (loadAsync with checkCrc); a tensor over a mapping is not counted (binding/tensor.cc).
+ * The bytes to checksum for each record, in place: Buffers over a Buffer source, tensor handles over a mapped file
+ * (disposed right after, so that the mapping goes with the last tensor, and never counted as external memory: a
+ * Buffer over a mapped gigabyte made V8 collect and held the event loop for 25 ms or more).
  */
-const MAX_BUFFER_SEGMENT = 1 << 20;
-
-/** The bytes to checksum for each record: as stored, or inflated for a deflated one. */
-export function crcSegments(zip: ZipArchive, records: ZipRecord[]): Segment[] {
+function crcSegments(zip: ZipArchive, records: ZipRecord[]): Segment[] {
   return records.map((r) => {
     const { source, start, length } = zip.range(r);
-    return length <= MAX_BUFFER_SEGMENT ? source.slice(start, start + length) : source.tensor(start, length, 'uint8');
+    return source.segment(start, length);
   });
+}
+
+/** The CRC-32 of each record's bytes (stored, or inflated for a deflated record). */
+export function recordCrcs(zip: ZipArchive, records: ZipRecord[]): number[] {
+  const segments = crcSegments(zip, records);
+  try {
+    return native.crc32(segments);
+  } finally {
+    disposeSegments(segments);
+  }
+}
+
+/** {@link recordCrcs} on the thread pool (the native side holds the bytes until it is done). */
+export async function recordCrcsAsync(zip: ZipArchive, records: ZipRecord[]): Promise<number[]> {
+  const segments = crcSegments(zip, records);
+  try {
+    return await native.crc32Async(segments);
+  } finally {
+    disposeSegments(segments);
+  }
 }
 
 /** One BAD_CRC error for each record whose computed CRC-32 differs from the stored one. */
