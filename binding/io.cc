@@ -111,7 +111,9 @@ const MappingRef& MappingOf(const Args& a, size_t i) {
   bool ok = false;
   if (i < a.size() && a[i].IsExternal()) napi_check_object_type_tag(a.env(), a[i], &kMappingTag, &ok);
   if (!ok) throw ArgError("argument " + std::to_string(i) + ": expected a mapped file");
-  return *a[i].As<Napi::External<MappingRef>>().Data();
+  const MappingRef& m = *a[i].As<Napi::External<MappingRef>>().Data();
+  if (!m) throw ArgError("argument " + std::to_string(i) + ": the mapped file has been closed");
+  return m;
 }
 
 // The range [offset, offset + length) of a mapping, checked.
@@ -161,6 +163,16 @@ Napi::Value MapOpenAsync(const Args& a) {
   Napi::Promise p = w->Promise();
   w->Queue();
   return p;
+}
+
+// mapClose(handle): drops the handle's own reference to the mapping, so that the file is unmapped as soon as the last
+// tensor and Buffer over it go, instead of when V8 collects the handle (the pages stay resident until then).
+Napi::Value MapClose(const Args& a) {
+  bool ok = false;
+  if (a.size() > 0 && a[0].IsExternal()) napi_check_object_type_tag(a.env(), a[0], &kMappingTag, &ok);
+  if (!ok) throw ArgError("argument 0: expected a mapped file");
+  a[0].As<Napi::External<MappingRef>>().Data()->reset();
+  return a.env().Undefined();
 }
 
 // mapLength(handle) → bytes in the mapped file.
@@ -450,17 +462,10 @@ Napi::Value CopyToDevice(const Args& a) {
 
 void RegisterIo(Napi::Env env, Napi::Object e) {
   const std::pair<const char*, NativeFn> fns[] = {
-      {"mapFile", MapFile},
-      {"mapOpen", MapOpen},
-      {"mapOpenAsync", MapOpenAsync},
-      {"mapLength", MapLength},
-      {"mapSlice", MapSlice},
-      {"mapRead", MapRead},
-      {"mapTensor", MapTensor},
-      {"crc32", Crc32},
-      {"crc32Async", Crc32Async},
-      {"writeFile", WriteFile},
-      {"writeFileAsync", WriteFileAsync},
+      {"mapFile", MapFile},           {"mapOpen", MapOpen},     {"mapOpenAsync", MapOpenAsync},
+      {"mapLength", MapLength},       {"mapClose", MapClose},   {"mapSlice", MapSlice},
+      {"mapRead", MapRead},           {"mapTensor", MapTensor}, {"crc32", Crc32},
+      {"crc32Async", Crc32Async},     {"writeFile", WriteFile}, {"writeFileAsync", WriteFileAsync},
       {"copyToDevice", CopyToDevice},
   };
   for (const auto& [name, fn] : fns) Def(env, e, name, fn);

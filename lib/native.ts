@@ -296,6 +296,8 @@ export interface Native {
   mapOpen(path: string): MappedFile;
   mapOpenAsync(path: string): Promise<MappedFile>;
   mapLength(m: MappedFile): number;
+  /** Drops the handle's reference: the file stays mapped only while tensors and Buffers over it live. */
+  mapClose(m: MappedFile): void;
   mapSlice(m: MappedFile, offset: number, length: number): Buffer;
   /** A copy of a range of the mapping (a Buffer that does not keep the file mapped). */
   mapRead(m: MappedFile, offset: number, length: number): Buffer;

@@ -90,6 +90,14 @@ export class MappedSource implements ByteSource {
   aligned(start: number, align: number): boolean {
     return start % align === 0;
   }
+  /**
+   * Ends reading: the file stays mapped only while tensors over it live (left to the GC, the handle kept every
+   * page that was read resident after the tensors were gone). The source cannot be read afterwards.
+   */
+  close(): void {
+    native.mapClose(this.file);
+    this.block = null;
+  }
   segment(start: number, length: number): Segment {
     // A tensor, disposed as soon as the native work is done, unmaps with the file instead of waiting for the GC.
     return this.tensor(start, length, 'uint8');

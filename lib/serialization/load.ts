@@ -151,7 +151,17 @@ function readFormat(
  * @throws TorchLoadError with a stable `.code` when the file is missing, broken, hostile or refused
  */
 export function load<T = unknown>(source: LoadSource, options: LoadOptions = {}): T {
-  return loadBytes(openBytes(source, options.mmap ?? true), options).value as T;
+  const opened = openBytes(source, options.mmap ?? true);
+  try {
+    return loadBytes(opened, options).value as T;
+  } finally {
+    closeBytes(opened);
+  }
+}
+
+/** Lets go of a mapped file once loaded: only the tensors over it keep it mapped from then on. */
+function closeBytes(opened: OpenedBytes): void {
+  if (opened.bytes instanceof MappedSource) opened.bytes.close();
 }
 
 /**
@@ -160,12 +170,16 @@ export function load<T = unknown>(source: LoadSource, options: LoadOptions = {})
  */
 export async function loadAsync<T = unknown>(source: LoadSource, options: LoadOptions = {}): Promise<T> {
   const opened = await openBytesAsync(source, options.mmap ?? true);
-  if (options.checkCrc && isZip(opened.bytes)) {
-    const zip = ZipArchive.open(opened.bytes, opened.file);
-    const records = crcRecords(zip);
-    const bad = crcMismatches(zip, records, await recordCrcsAsync(zip, records));
-    if (bad.length > 0) throw bad[0];
-    return loadBytes(opened, options, true).value as T;
+  try {
+    if (options.checkCrc && isZip(opened.bytes)) {
+      const zip = ZipArchive.open(opened.bytes, opened.file);
+      const records = crcRecords(zip);
+      const bad = crcMismatches(zip, records, await recordCrcsAsync(zip, records));
+      if (bad.length > 0) throw bad[0];
+      return loadBytes(opened, options, true).value as T;
+    }
+    return loadBytes(opened, options).value as T;
+  } finally {
+    closeBytes(opened);
   }
-  return loadBytes(opened, options).value as T;
 }
