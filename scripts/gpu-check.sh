@@ -36,6 +36,7 @@ mkdir -p "$OUTDIR"
 LOG="$OUTDIR/gpu-check.log"
 SUMMARY="$OUTDIR/summary.json"
 exec > >(tee "$LOG") 2>&1
+TEE=$!
 START=$(date +%s)
 FAILED=0
 
@@ -56,6 +57,8 @@ finish() {
   local rc=$?
   cat "$SUMMARY"
   rm -rf "$WORK"
+  exec >&- 2>&-
+  wait "$TEE" # the log is complete before the tool fetches $OUT
   exit "$rc"
 }
 
@@ -94,8 +97,9 @@ if ! echo '#include <zlib.h>' | c++ -E -x c++ - >/dev/null 2>&1 || [ -n "${TN_GP
 fi
 
 step "build the addon against $BUILD_PY's torch (LIBTORCH_USE_PYTORCH=1)"
-rm -rf build
-if ! LIBTORCH_USE_PYTORCH=1 TORCH_NODE_PYTHON="$BUILD_PY" TORCH_NODE_JOBS="$JOBS" node scripts/build.js >"$WORK/build.log" 2>&1; then
+# Incremental: a second run on a machine still warm from the first compiles only what changed.
+if ! LIBTORCH_USE_PYTORCH=1 TORCH_NODE_PYTHON="$BUILD_PY" TORCH_NODE_JOBS="$JOBS" timeout 300 node scripts/build.js \
+  >"$WORK/build.log" 2>&1; then
   grep -E "error|Error|FAILED|torch-node:" "$WORK/build.log" | head -60
   tail -20 "$WORK/build.log"
   fail "build"
