@@ -53,7 +53,7 @@ function fixtureFiles(dir: string): string[] {
 const isZip = (b: Buffer): boolean => b.length >= 4 && b.readUInt32LE(0) === 0x04034b50;
 
 /** Splits a seed into its parts: zip layout and records, or legacy pickles and payloads. */
-function describe(name: string, bytes: Buffer, expect: Expectation, options: LoadOptions, fixture: boolean): Seed {
+function seedOf(name: string, bytes: Buffer, expect: Expectation, options: LoadOptions, fixture: boolean): Seed {
   const seed: Seed = {
     name,
     bytes,
@@ -148,7 +148,7 @@ const FLOATS4 = Buffer.from(new Float32Array([1, 2, 3, 4]).buffer);
 function syntheticSeeds(canary: string): Seed[] {
   const out: Seed[] = [];
   const add = (name: string, bytes: Buffer, expect: Expectation, options: LoadOptions = {}): void =>
-    void out.push(describe(name, bytes, expect, { mapLocation: 'cpu', ...options }, false));
+    void out.push(seedOf(name, bytes, expect, { mapLocation: 'cpu', ...options }, false));
 
   for (const [how, body] of deepBodies(1_000_000)) {
     add(`nested 10^6 deep: ${how}`, zipOf(pickleOf(body)), 'LIMIT_EXCEEDED');
@@ -233,7 +233,7 @@ function spanEnd(buf: Buffer, n: number): number {
 /** Every fixture as a seed (each must load, with its storages on the CPU), then the synthetic hostile seeds. */
 export function loadSeeds(canary: string): Seed[] {
   const fixtures = fixtureFiles(FIXTURES).map((f) =>
-    describe(path.relative(FIXTURES, f), fs.readFileSync(f), 'loads', { mapLocation: 'cpu' }, true),
+    seedOf(path.relative(FIXTURES, f), fs.readFileSync(f), 'loads', { mapLocation: 'cpu' }, true),
   );
   return [...fixtures, ...syntheticSeeds(canary)];
 }
