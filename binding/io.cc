@@ -214,8 +214,9 @@ Napi::Value MapFile(const Args& a) {
       a.env(), m->base, m->length, [](Napi::Env, uint8_t*, MappingRef* r) { delete r; }, new MappingRef(m));
 }
 
-// mapTensor(handle, offset, nbytes, dtype) → a 1-D tensor over those bytes of the mapping (no copy); the offset must
-// be aligned for dtype (the TS layer copies misaligned bytes instead).
+// mapTensor(handle, offset, nbytes, dtype[, viewDtype, storageOffset, sizes, strides]) → a 1-D tensor over those
+// bytes of the mapping (no copy), or that view of the storage over them; the offset must be aligned for dtype (the TS
+// layer copies misaligned bytes instead).
 Napi::Value MapTensor(const Args& a) {
   const MappingRef& m = MappingOf(a, 0);
   size_t nbytes = static_cast<size_t>(a.i64(2));
@@ -227,6 +228,7 @@ Napi::Value MapTensor(const Args& a) {
   c10::DataPtr ptr(
       p, new MappingRef(m), [](void* ctx) { delete static_cast<MappingRef*>(ctx); }, at::Device(at::kCPU));
   c10::Storage storage(c10::Storage::use_byte_size_t(), nbytes, std::move(ptr), nullptr, false);
+  if (!a.isNullish(4)) return a.ret(ViewOf(a, 4, storage));
   const int64_t numel = static_cast<int64_t>(nbytes / item);
   return a.ret(at::empty({0}, at::TensorOptions().dtype(dtype)).set_(storage, 0, {numel}, {1}));
 }

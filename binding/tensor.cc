@@ -43,7 +43,10 @@ static int64_t AccountedBytes(const at::Tensor& t) {
 
 void TensorWrap::set(at::Tensor t) {
   t_ = std::move(t);
-  registry_->live.insert(this);
+  if (slot_ == kNoSlot) {
+    slot_ = registry_->live.size();
+    registry_->live.push_back(this);
+  }
   registry_->madeSinceSweep++;
   const int64_t bytes = AccountedBytes(t_);
   if (bytes <= 0) return;
@@ -78,8 +81,13 @@ void TensorWrap::MaybeSweep(Napi::Env env, AddonData& data) {
   std::vector<TensorWrap*> collected;
   // A handle's own reference is weak: it reads as empty once the GC has collected the JS object, even though
   // Node-API will only call the finalizer later.
-  for (TensorWrap* w : registry.live)
-    if (w->Value().IsEmpty()) collected.push_back(w);
+  for (size_t i = 0; i < registry.live.size(); i += 256) {
+    // A scope per slice: one scope for every live handle grew V8's handle blocks by the thousand, and allocating
+    // and freeing them made malloc consolidate its free lists each time.
+    Napi::HandleScope slice(env);
+    for (size_t j = i; j < std::min(i + 256, registry.live.size()); j++)
+      if (registry.live[j]->Value().IsEmpty()) collected.push_back(registry.live[j]);
+  }
   for (TensorWrap* w : collected) w->Dispose();
   if (!force) return;
   // What survives a forced collection is really in use: the next one waits until that has doubled.
@@ -92,7 +100,14 @@ void TensorWrap::MaybeSweep(Napi::Env env, AddonData& data) {
 }
 
 void TensorWrap::Dispose() {
-  registry_->live.erase(this);
+  if (slot_ != kNoSlot) {
+    // The last handle takes this one's slot.
+    TensorWrap* last = registry_->live.back();
+    registry_->live[slot_] = last;
+    last->slot_ = slot_;
+    registry_->live.pop_back();
+    slot_ = kNoSlot;
+  }
   auto it = storage_ ? registry_->storages.find(storage_) : registry_->storages.end();
   storage_ = nullptr;
   if (it != registry_->storages.end() && --it->second.first == 0) {
@@ -114,7 +129,8 @@ const at::Tensor& TensorWrap::get() const {
 Napi::Object TensorWrap::Wrap(Napi::Env env, at::Tensor t) {
   DrainReleases(env);
   MaybeSweep(env, Data(env));
-  Napi::Object obj = Data(env).tensorCtor.New({});
+  // Through the constructor itself: FunctionReference::New adds an escapable handle scope (an allocation) per call.
+  Napi::Object obj = Data(env).tensorCtor.Value().New({});
   Unwrap(obj)->set(std::move(t));
   return obj;
 }
@@ -189,6 +205,11 @@ at::Tensor FromExternal(Napi::Env env, Napi::Object owner, void* data, size_t nb
   return at::empty({0}, opts).set_(storage, 0, {numel}, {1});
 }
 
+at::Tensor ViewOf(const Args& a, size_t i, const c10::Storage& storage) {
+  at::Tensor t = at::empty({0}, at::TensorOptions().dtype(a.dtype(i)));
+  return t.set_(storage, a.i64(i + 1), a.ints(i + 2), a.ints(i + 3));
+}
+
 // ---- functions ------------------------------------------------------------------------------------------------------
 
 namespace {
@@ -230,10 +251,12 @@ Napi::Value FromBytes(const Args& a) {
   return a.ret(t);
 }
 
-// fromExternal(view, dtype): a 1-D tensor over the view's bytes, zero-copy when aligned.
+// fromExternal(view, dtype[, viewDtype, offset, sizes, strides]): a 1-D tensor over the view's bytes, zero-copy when
+// aligned; or that view of the storage over them.
 Napi::Value FromExternalFn(const Args& a) {
   auto [ptr, len] = ViewBytes(a, 0);
-  return a.ret(FromExternal(a.env(), a.object(0), ptr, len, a.dtype(1)));
+  at::Tensor whole = FromExternal(a.env(), a.object(0), ptr, len, a.dtype(1));
+  return a.ret(a.isNullish(2) ? whole : ViewOf(a, 2, whole.storage()));
 }
 
 // setStorage(base, dtype | null, offset, sizes, strides): a tensor over base's storage (a view sharing it).

@@ -14,17 +14,20 @@
 
 #include <memory>
 #include <unordered_map>
-#include <unordered_set>
 #include <utility>
+#include <vector>
 
 namespace tn {
 
+class Args;
 class TensorWrap;
 struct AddonData;
 
 // The handles of one environment that hold a tensor, and the allocation counters that decide when to sweep them.
 struct HandleRegistry {
-  std::unordered_set<TensorWrap*> live;
+  // A vector, each handle knowing its slot: inserting and removing a handle in a hash set (a node allocation each)
+  // was a visible share of making a tensor.
+  std::vector<TensorWrap*> live;
   // The storages the live handles keep alive, each with its count of handles and the bytes it was counted for: a
   // storage shared by several handles (views, the writer's byte views) is counted once, not once per handle.
   std::unordered_map<const void*, std::pair<int64_t, int64_t>> storages;
@@ -57,6 +60,9 @@ class TensorWrap : public Napi::ObjectWrap<TensorWrap> {
   at::Tensor t_;
   // The storage this handle counts in the registry (nullptr when it counts none).
   const void* storage_ = nullptr;
+  // This handle's place in registry_->live, or kNoSlot when it holds no tensor.
+  static constexpr size_t kNoSlot = static_cast<size_t>(-1);
+  size_t slot_ = kNoSlot;
   napi_env env_;
   // Shared with the environment's data so that either may be destroyed first at shutdown.
   std::shared_ptr<HandleRegistry> registry_;
@@ -75,6 +81,9 @@ AddonData& Data(Napi::Env env);
 // Tensors over JS-owned memory: the tensor keeps the JS object alive through a reference that is released on the JS
 // thread (libtorch may free a storage on another thread, e.g. in a worker's save).
 at::Tensor FromExternal(Napi::Env env, Napi::Object owner, void* data, size_t nbytes, at::ScalarType dtype);
+// The view of `storage` that arguments i… give (dtype, offset, sizes, strides): torch.load makes a storage and its
+// first tensor in one call, with one handle.
+at::Tensor ViewOf(const Args& a, size_t i, const c10::Storage& storage);
 // Releases references queued by storages freed off the JS thread.
 void DrainReleases(napi_env env);
 

@@ -26,6 +26,8 @@ type Opt<T> = T | null | undefined;
 export type NativeIndex = number | null | '...' | [Opt<number>, Opt<number>, Opt<number>] | boolean | H;
 /** Bytes to write or checksum: Buffers and typed arrays, or tensor handles (their contiguous bytes). */
 export type Segment = Uint8Array | H;
+/** A view of a storage being made: its dtype, storage offset (elements), sizes and strides. */
+export type ViewArgs = [dtype: string, offset: number, sizes: number[], strides: number[]];
 
 export interface BuildFacts {
   libtorchVersion: string;
@@ -43,7 +45,8 @@ export interface Native {
 
   // creation
   fromBytes(bytes: Uint8Array, dtype: string, shape: number[]): H;
-  fromExternal(bytes: Uint8Array, dtype: string): H;
+  /** With the view arguments, that view of the storage over the bytes instead of the whole storage as 1-D. */
+  fromExternal(bytes: Uint8Array, dtype: string, ...view: ViewArgs | []): H;
   setStorage(base: H, dtype: Opt<string>, offset: number, size: number[], stride: number[]): H;
   empty(shape: number[], dtype: Opt<string>, device: Opt<string>): H;
   zeros(shape: number[], dtype: Opt<string>, device: Opt<string>): H;
@@ -301,7 +304,7 @@ export interface Native {
   mapSlice(m: MappedFile, offset: number, length: number): Buffer;
   /** A copy of a range of the mapping (a Buffer that does not keep the file mapped). */
   mapRead(m: MappedFile, offset: number, length: number): Buffer;
-  mapTensor(m: MappedFile, offset: number, nbytes: number, dtype: string): H;
+  mapTensor(m: MappedFile, offset: number, nbytes: number, dtype: string, ...view: ViewArgs | []): H;
   crc32(segments: Segment[]): number[];
   crc32Async(segments: Segment[]): Promise<number[]>;
   writeFile(path: string, segments: Segment[], atomic: boolean, fsync: boolean): void;

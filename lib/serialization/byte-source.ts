@@ -4,7 +4,7 @@
  * ranges, so that checkpoints past a Buffer's 4 GiB load too; both forms are zero-copy.
  */
 import type { DType } from '../dtype';
-import { MappedFile, native, NativeTensor, Segment } from '../native';
+import { MappedFile, native, NativeTensor, Segment, ViewArgs } from '../native';
 
 /** Bytes addressed by file offset. */
 export interface ByteSource {
@@ -13,6 +13,8 @@ export interface ByteSource {
   slice(start: number, end: number): Buffer;
   /** A 1-D CPU tensor of dtype over [start, start + nbytes), no copy; `aligned(start, size of dtype)` must hold. */
   tensor(start: number, nbytes: number, dtype: DType): NativeTensor;
+  /** As {@link tensor}, but the tensor returned is the view `view` of that storage. */
+  view(start: number, nbytes: number, dtype: DType, ...view: ViewArgs): NativeTensor;
   /**
    * The bytes [start, start + length) for the native layer to read (a CRC-32), without copying: a Buffer, or a
    * tensor handle that the caller disposes when done (see {@link disposeSegments}).
@@ -40,6 +42,9 @@ export class BufferSource implements ByteSource {
   }
   tensor(start: number, nbytes: number, dtype: DType): NativeTensor {
     return native.fromExternal(this.buffer.subarray(start, start + nbytes), dtype);
+  }
+  view(start: number, nbytes: number, dtype: DType, ...view: ViewArgs): NativeTensor {
+    return native.fromExternal(this.buffer.subarray(start, start + nbytes), dtype, ...view);
   }
   aligned(start: number, align: number): boolean {
     return (this.buffer.byteOffset + start) % align === 0;
@@ -86,6 +91,9 @@ export class MappedSource implements ByteSource {
   }
   tensor(start: number, nbytes: number, dtype: DType): NativeTensor {
     return native.mapTensor(this.file, start, nbytes, dtype);
+  }
+  view(start: number, nbytes: number, dtype: DType, ...view: ViewArgs): NativeTensor {
+    return native.mapTensor(this.file, start, nbytes, dtype, ...view);
   }
   aligned(start: number, align: number): boolean {
     return start % align === 0;

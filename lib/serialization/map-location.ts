@@ -59,13 +59,37 @@ function restoreDefault(storage: Tensor, location: string, where: Where): Tensor
   );
 }
 
-/** The restore function for a mapLocation option (checked here, so a wrong option fails before any work). */
-export function makeRestore(mapLocation: MapLocation | null | undefined, where: Where): Restore {
-  if (mapLocation === undefined || mapLocation === null) return (s, loc) => restoreDefault(s, loc, where);
+/**
+ * Where a mapLocation that is not a function sends a storage tagged `location` (checked here, so a wrong option
+ * fails before any work); null for a function, which decides storage by storage.
+ */
+function destination(mapLocation: MapLocation | null | undefined): ((location: string) => string) | null {
+  if (mapLocation === undefined || mapLocation === null) return (loc) => loc;
   if (typeof mapLocation === 'string' || mapLocation instanceof Device) {
     const to = String(mapLocation);
-    return (s) => restoreDefault(s, to, where);
+    return () => to;
   }
+  if (typeof mapLocation === 'function') return null;
+  if (mapLocation instanceof Map || typeof mapLocation === 'object') {
+    const table = mapLocation instanceof Map ? mapLocation : new Map(Object.entries(mapLocation));
+    for (const v of table.values()) {
+      if (typeof v !== 'string' && !(v instanceof Device)) {
+        throw new TorchTypeError('mapLocation entries must map a location to a location (string or Device)');
+      }
+    }
+    return (loc) => String(table.get(loc) ?? loc);
+  }
+  throw new TorchTypeError('mapLocation must be a string, a Device, a { from: to } object or Map, or a function');
+}
+
+/** Which storage locations a mapLocation leaves on the CPU as they are (restore returns the very same tensor). */
+export function keepsOnCpu(mapLocation: MapLocation | null | undefined): (location: string) => boolean {
+  const to = destination(mapLocation);
+  return to === null ? () => false : (loc) => to(loc) === 'cpu';
+}
+
+/** The restore function for a mapLocation option (checked here, so a wrong option fails before any work). */
+export function makeRestore(mapLocation: MapLocation | null | undefined, where: Where): Restore {
   if (typeof mapLocation === 'function') {
     return (s, loc) => {
       const r = mapLocation(s, loc);
@@ -75,14 +99,6 @@ export function makeRestore(mapLocation: MapLocation | null | undefined, where: 
       throw new TorchTypeError('mapLocation function must return a Tensor, a location, or null');
     };
   }
-  if (mapLocation instanceof Map || typeof mapLocation === 'object') {
-    const table = mapLocation instanceof Map ? mapLocation : new Map(Object.entries(mapLocation));
-    for (const v of table.values()) {
-      if (typeof v !== 'string' && !(v instanceof Device)) {
-        throw new TorchTypeError('mapLocation entries must map a location to a location (string or Device)');
-      }
-    }
-    return (s, loc) => restoreDefault(s, String(table.get(loc) ?? loc), where);
-  }
-  throw new TorchTypeError('mapLocation must be a string, a Device, a { from: to } object or Map, or a function');
+  const to = destination(mapLocation) as (location: string) => string;
+  return (s, loc) => restoreDefault(s, to(loc), where);
 }

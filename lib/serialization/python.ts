@@ -114,12 +114,15 @@ export class TypedStorage {
 
 /** A reference to a Python global (class or function) by module and name; never resolved to code. */
 export class PyGlobal {
+  #qualname: string | undefined;
   constructor(
     readonly module: string,
     readonly name: string,
   ) {}
   get qualname(): string {
-    return `${this.module}.${this.name}`;
+    // Made once: loaders look it up in tables for every object a pickle builds (a new string each time had to be
+    // hashed each time).
+    return (this.#qualname ??= `${this.module}.${this.name}`);
   }
   toString(): string {
     return `<global ${this.qualname}>`;

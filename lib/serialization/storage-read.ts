@@ -23,6 +23,12 @@ export interface StoragePlacement {
    * that the loader disposes them at the end: the tensors keep their storages, and V8 stops counting the bytes twice.
    */
   owned?: NativeTensor[];
+  /**
+   * True for the locations whose storages `restore` leaves as they are (on the CPU, over the file's bytes). Their
+   * first tensor is then made together with the storage, with no handle for the storage alone (perf: a native call,
+   * a handle and its disposal less per tensor).
+   */
+  keepsOnCpu?: (location: string) => boolean;
 }
 
 /** What every storage of one file shares. */
@@ -153,6 +159,11 @@ export class StorageRecord {
     );
   }
 
+  /** Its tensors are made straight over the bytes (see {@link StoragePlacement.keepsOnCpu}). */
+  private get direct(): boolean {
+    return this.ctx.keepsOnCpu?.(this.location) === true;
+  }
+
   /** True for a probe (no bytes yet), or a view of one. */
   get isProbe(): boolean {
     return this.root ? this.root.isProbe : this.bytes === null;
@@ -186,8 +197,9 @@ export class StorageRecord {
   }
 
   /**
-   * The libtorch storage, as a 1-D tensor over all its bytes on its final device. The bytes are viewed in place
-   * unless they must be byte-swapped or are not aligned for their elements (legacy payloads have no padding).
+   * The libtorch storage, as a 1-D tensor over all its bytes on its final device (or, once a storage left on the
+   * CPU has made its first tensor, that tensor, which shares it). The bytes are viewed in place unless they must be
+   * byte-swapped or are not aligned for their elements (legacy payloads have no padding).
    */
   materialize(viewDtype: DType = this.dtype): NativeTensor {
     if (this.handle) return this.handle;
@@ -212,6 +224,8 @@ export class StorageRecord {
    * untyped big-endian storage waits for its first tensor, whose dtype says how to swap its bytes.
    */
   prepare(): void {
+    // Nothing can fail for a storage left on the CPU: its first tensor makes it.
+    if (this.direct) return;
     if (!(this.untyped && this.ctx.bigEndian)) this.materialize();
   }
 
@@ -220,6 +234,7 @@ export class StorageRecord {
    * computeStorageNbytes), before any tensor is made.
    */
   checkExtent(dtype: DType, offset: number, sizes: number[], strides: number[]): void {
+    // Built only when failing (perf: this runs for every tensor of a file).
     const fail = (why: string): never => {
       throw loadError(
         LoadErrorCode.TENSOR_EXTENT,
@@ -229,16 +244,25 @@ export class StorageRecord {
     };
     if (sizes.length !== strides.length) fail('has sizes and strides of different lengths');
     if (!Number.isSafeInteger(offset) || offset < 0) fail('has a bad offset');
+    let last = offset;
+    let empty = false;
     for (let i = 0; i < sizes.length; i++) {
       if (!Number.isSafeInteger(sizes[i]) || sizes[i] < 0) fail('has a negative or non-integer size');
       if (!Number.isSafeInteger(strides[i]) || strides[i] < 0) fail('has a negative or non-integer stride');
+      if (sizes[i] === 0) empty = true;
+      last += (sizes[i] - 1) * strides[i];
     }
-    if (sizes.some((s) => s === 0)) return;
-    let last = BigInt(offset);
-    for (let i = 0; i < sizes.length; i++) last += BigInt(sizes[i] - 1) * BigInt(strides[i]);
+    if (empty) return;
     // Sub-byte quantized types pack several elements into each byte.
-    const bits = dtype === 'quint4x2' ? 4n : dtype === 'quint2x4' ? 2n : BigInt(elementSize(dtype) * 8);
-    const needed = ((last + 1n) * bits + 7n) / 8n;
+    const bits = dtype === 'quint4x2' ? 4 : dtype === 'quint2x4' ? 2 : elementSize(dtype) * 8;
+    // Every term is non-negative, so a total this small means each product, and the sum, were exact as doubles;
+    // past it the sum is redone with BigInts.
+    if (last < 2 ** 48) {
+      if (Math.ceil(((last + 1) * bits) / 8) <= this.nbytes) return;
+    }
+    let big = BigInt(offset);
+    for (let i = 0; i < sizes.length; i++) big += BigInt(sizes[i] - 1) * BigInt(strides[i]);
+    const needed = ((big + 1n) * BigInt(bits) + 7n) / 8n;
     if (needed > BigInt(this.nbytes)) fail(`needs ${needed} bytes but its storage '${this.key}' has ${this.nbytes}`);
   }
 
@@ -267,6 +291,12 @@ export class StorageRecord {
   view(dtype: DType, offset: number, sizes: number[], strides: number[]): NativeTensor {
     this.checkExtent(dtype, offset, sizes, strides);
     if (this.isProbe) return native.empty([0], PLAIN_OF_QUANTIZED[dtype] ?? dtype, null);
+    if (this.handle === null && this.direct) {
+      // The first tensor makes the storage, and then stands for it when later tensors view it.
+      const r = this.storageBytes(dtype);
+      const plain = PLAIN_OF_QUANTIZED[this.dtype] ?? this.dtype;
+      return (this.handle = r.source.view(r.start, r.length, plain, dtype, offset, sizes, strides));
+    }
     return native.setStorage(this.materialize(dtype), dtype, offset, sizes, strides);
   }
 }
@@ -289,7 +319,12 @@ export function parseStoragePid(pid: unknown, where: Where): StoragePid {
     return badValue(`Unknown typename for persistent_load, expected 'storage' but got '${kind}'`, where);
   }
   if (pid.length !== 5 && pid.length !== 6) badValue(`a storage persistent id has ${pid.length} items`, where);
-  const [, type, key, location, numel, view] = pid as unknown[];
+  // Indexed, not destructured: an iterator per storage was a visible share of a load's allocations.
+  const type = pid[1] as unknown;
+  const key = pid[2] as unknown;
+  const location = pid[3] as unknown;
+  const numel = pid[4] as unknown;
+  const view = pid[5] as unknown;
   const name = type instanceof PyGlobal ? type.name : '';
   const dtype = dtypeOfStorageClass(name);
   if (dtype === undefined) return badValue(`unknown storage type ${String(type)}`, where);

@@ -10,6 +10,7 @@
  */
 import { loadError, LoadErrorCode, Where } from './load-errors';
 import { ByteArray, Float, FrozenSet, markFloat, PyObject, Tuple } from './python';
+import { memoReads } from './pickle-memo-scan';
 import { python3Name } from './python2-names';
 
 /** What the loader does with the instructions that refer to code or to outside data. */
@@ -98,6 +99,8 @@ class Machine {
   // a fifth of the time of loading a checkpoint of many small tensors (sparse indices still work, as a slow array).
   private readonly memo: unknown[] = [];
   private memoSize = 0;
+  /** The memo entries the pickle reads back (pickle-memo-scan.ts); null keeps them all. */
+  private readonly memoKept: Set<number> | null;
   /** Memo slots holding objects that BUILD may replace. */
   private readonly pendingSlots = new Map<unknown, number[]>();
   private protocol = 0;
@@ -110,6 +113,7 @@ class Machine {
     private readonly maxDepth: number,
   ) {
     this.pos = start;
+    this.memoKept = memoReads(buf, start);
   }
 
   private fail(message: string, code: LoadErrorCode = LoadErrorCode.PICKLE_CORRUPT): never {
@@ -197,6 +201,12 @@ class Machine {
   }
   private memoPut(i: number): void {
     const v = this.top();
+    if (this.memoKept !== null && !this.memoKept.has(i)) {
+      // Never read back: not kept, so that it can die young. (Only MEMOIZE reads the count, and then every index is
+      // new.)
+      this.memoSize++;
+      return;
+    }
     if (this.memo[i] === undefined) this.memoSize++;
     this.memo[i] = v;
     if (this.hooks.isPending(v)) {
@@ -226,8 +236,9 @@ class Machine {
     return v instanceof Float && !Number.isInteger(v.value) ? v.value : v;
   }
   private tuple(items: unknown[]): Tuple {
-    const t = new Tuple();
-    for (let i = 0; i < items.length; i++) t.push(this.slotValue(t, i, items[i]));
+    // Made at its length and filled by index: pushing into a new Tuple was several times slower.
+    const t = new Tuple(items.length);
+    for (let i = 0; i < items.length; i++) t[i] = this.slotValue(t, i, items[i]);
     return t;
   }
   private int(v: bigint): number | bigint {
