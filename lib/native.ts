@@ -90,6 +90,12 @@ export interface Native {
   gradFn(t: H): string | null;
   storageId(t: H): bigint | null;
   storageNbytes(t: H): number;
+  /**
+   * What torch.save needs of a tensor in one call: the dtype (null once disposed); `out` gets [storageOffset,
+   * requiresGrad, storageId (the storage's address, -1 for none), storageNbytes, onCpu, coversStorage, ndim,
+   * sizes…, strides…].
+   */
+  saveFacts(t: H, out: Float64Array): string | null;
   storageBytes(t: H): H;
   toBuffer(t: H): Buffer;
   bytesView(t: H): Buffer;

@@ -71,6 +71,19 @@ const FRAME_SIZE_TARGET = 64 * 1024;
 const FRAME_SIZE_MIN = 4;
 const MAX_DEPTH = 5000;
 
+/** Where the pickler is inside the object, for error messages: list indices and dict keys as they are, or STATE. */
+const STATE = Symbol('state');
+type PathStep = unknown;
+
+function formatStep(step: PathStep): string {
+  if (step === STATE) return '.__state__';
+  return `[${typeof step === 'string' ? JSON.stringify(step) : String(step)}]`;
+}
+
+/** collections.OrderedDict and its empty argument tuple, shared by every OrderedDict saved (one object each). */
+const ORDERED_DICT = new PyGlobal('collections', 'OrderedDict');
+const NO_ARGS = tuple();
+
 /** An object the pickler builds itself, with its reduction. */
 class Reduced {
   constructor(readonly reduction: Reduction) {}
@@ -97,14 +110,6 @@ function partialNew(r: Reduction): Reduced {
   });
 }
 
-function u32le(n: number): number[] {
-  return [n & 0xff, (n >>> 8) & 0xff, (n >>> 16) & 0xff, (n >>> 24) & 0xff];
-}
-
-function u64le(n: number): number[] {
-  return [...u32le(n % 2 ** 32), ...u32le(Math.floor(n / 2 ** 32))];
-}
-
 /**
  * Pickles `obj` as CPython's `pickle.Pickler(f, protocol).dump(obj)` would, with `hooks` for persistent ids and for
  * objects only the caller knows (tensors, registered classes). Throws TorchTypeError for values Python has no
@@ -127,7 +132,9 @@ class Pickler {
   /** Dotted module names of protocol-4 globals ('torch._utils'). */
   private readonly memoModuleNames = new Map<string, number>();
   private memoSize = 0;
-  private readonly path: string[] = [];
+  // Raw steps, formatted only when an error names the place (perf: a formatted string per item was the pickler's
+  // largest allocation).
+  private readonly path: PathStep[] = [];
   /** OrderedDicts whose str keys are all distinct objects (a state_dict's _metadata). */
   private readonly freshKeyDicts = new WeakSet<object>();
 
@@ -211,13 +218,14 @@ class Pickler {
   // ---- dispatch -----------------------------------------------------------------------------------------------
 
   private where(): string {
-    return this.path.length ? ` at obj${this.path.join('')}` : '';
+    return this.path.length ? ` at obj${this.path.map(formatStep).join('')}` : '';
   }
 
-  /** Calls a hook; a TorchError it throws is told where in the object it happened. */
-  private hook<T>(call: () => T): T {
+  /** Calls a hook on v (no closure per object); a TorchError it throws is told where in the object it happened. */
+  private hook<T>(fn: ((obj: object) => T) | undefined, v: object): T | undefined {
+    if (fn === undefined) return undefined;
     try {
-      return call();
+      return fn.call(this.hooks, v);
     } catch (e) {
       if (e instanceof TorchError && this.path.length && !e.message.endsWith(this.where())) e.message += this.where();
       throw e;
@@ -232,7 +240,7 @@ class Pickler {
   private save(v: unknown, container: object | null, slot: unknown): void {
     if (this.path.length > MAX_DEPTH) this.fail(`an object nested more than ${MAX_DEPTH} levels deep`);
     if (typeof v === 'object' && v !== null && this.hooks.persistentId) {
-      const pid = this.hook(() => this.hooks.persistentId?.(v));
+      const pid = this.hook(this.hooks.persistentId, v);
       if (pid !== undefined) {
         this.save(pid, null, undefined);
         this.out.byte(OP.BINPERSID);
@@ -275,7 +283,7 @@ class Pickler {
     if (v instanceof SingletonStr) return this.saveStr(v.value, 'singleton');
     const memo = this.memoObjects.get(v);
     if (memo !== undefined) return this.get(memo);
-    const reduction = this.hook(() => this.hooks.reduce?.(v));
+    const reduction = this.hook(this.hooks.reduce, v);
     if (reduction instanceof PyGlobal) return this.saveGlobal(reduction.module, reduction.name, v);
     if (reduction) return this.saveReduce(reduction, v);
     if (Buffer.isBuffer(v) || v instanceof Uint8Array) return this.saveBytes(v);
@@ -364,16 +372,22 @@ class Pickler {
 
   private writeStr(s: string): void {
     const utf8 = encodeSurrogatePass(s);
-    if (this.protocol >= 4 && utf8.length < 256) this.writePayload([OP.SHORT_BINUNICODE, utf8.length], utf8);
-    else if (utf8.length > 0xffffffff) this.writePayload([OP.BINUNICODE8, ...u64le(utf8.length)], utf8);
-    else this.writePayload([OP.BINUNICODE, ...u32le(utf8.length)], utf8);
+    if (this.protocol >= 4 && utf8.length < 256) this.writePayload(OP.SHORT_BINUNICODE, 1, utf8);
+    else if (utf8.length > 0xffffffff) this.writePayload(OP.BINUNICODE8, 8, utf8);
+    else this.writePayload(OP.BINUNICODE, 4, utf8);
   }
 
-  /** An opcode with its length fields, then its data; as CPython, data of 64 KiB or more go between frames. */
-  private writePayload(header: number[], data: Uint8Array): void {
+  /**
+   * An opcode with its length field (1, 4 or 8 bytes), then its data; as CPython, data of 64 KiB or more go between
+   * frames. (Written field by field: header arrays per str were a visible share of a save's allocations.)
+   */
+  private writePayload(op: number, lengthBytes: 1 | 4 | 8, data: Uint8Array): void {
     const unframed = this.protocol >= 4 && data.length >= FRAME_SIZE_TARGET;
     if (unframed) this.endFrame();
-    this.out.bytes(Uint8Array.from(header));
+    this.out.byte(op);
+    if (lengthBytes === 1) this.out.byte(data.length);
+    else if (lengthBytes === 4) this.out.u32(data.length);
+    else this.out.u64(data.length);
     this.out.bytes(data);
     if (unframed) this.startFrame();
   }
@@ -386,9 +400,9 @@ class Pickler {
       if (memo !== undefined) return this.get(memo);
     }
     if (this.protocol >= 3) {
-      if (b.length < 256) this.writePayload([OP.SHORT_BINBYTES, b.length], b);
-      else if (b.length <= 0xffffffff) this.writePayload([OP.BINBYTES, ...u32le(b.length)], b);
-      else this.writePayload([OP.BINBYTES8, ...u64le(b.length)], b);
+      if (b.length < 256) this.writePayload(OP.SHORT_BINBYTES, 1, b);
+      else if (b.length <= 0xffffffff) this.writePayload(OP.BINBYTES, 4, b);
+      else this.writePayload(OP.BINBYTES8, 8, b);
       const idx = this.put();
       if (smallKey !== null) this.memoSmallBytes.set(smallKey, idx);
       else this.memoObjects.set(b, idx);
@@ -409,7 +423,7 @@ class Pickler {
 
   private saveByteArray(v: ByteArray): void {
     if (this.protocol >= 5) {
-      this.writePayload([OP.BYTEARRAY8, ...u64le(v.bytes.length)], v.bytes);
+      this.writePayload(OP.BYTEARRAY8, 8, v.bytes);
       return this.memoizeObject(v);
     }
     const args = v.bytes.length === 0 ? tuple() : tuple<unknown>(Buffer.from(v.bytes));
@@ -418,6 +432,9 @@ class Pickler {
 
   /** GLOBAL (protocols ≤ 3, with Python 2 names below 3) or STACK_GLOBAL; memoized by name. */
   private saveGlobal(module: string, name: string, obj: object | null): void {
+    // The same object again needs no key (perf: a key string per call).
+    const known = obj === null ? undefined : this.memoObjects.get(obj);
+    if (known !== undefined) return this.get(known);
     const key = `${module}\n${name}`;
     const memo = this.memoGlobals.get(key);
     if (memo !== undefined) return this.get(memo);
@@ -462,7 +479,7 @@ class Pickler {
 
   private saveItems(items: readonly unknown[], container: object): void {
     for (let i = 0; i < items.length; i++) {
-      this.path.push(`[${i}]`);
+      this.path.push(i);
       this.save(items[i], container, i);
       this.path.pop();
     }
@@ -483,7 +500,7 @@ class Pickler {
       this.out.byte(OP.MARK);
       const end = Math.min(n, start + BATCHSIZE);
       for (let i = start; i < end; i++) {
-        this.path.push(`[${i}]`);
+        this.path.push(i);
         this.save(list[i], list, i);
         this.path.pop();
       }
@@ -517,8 +534,10 @@ class Pickler {
     } while (count === BATCHSIZE);
   }
 
-  private saveEntry(d: object, [k, v]: [unknown, unknown]): void {
-    this.path.push(`[${typeof k === 'string' ? JSON.stringify(k) : String(k)}]`);
+  private saveEntry(d: object, entry: [unknown, unknown]): void {
+    const k = entry[0];
+    const v = entry[1];
+    this.path.push(k);
     const fresh = typeof k === 'string' && k !== '' && this.freshKeyDicts.has(d);
     this.save(fresh ? new PyStr(k) : k, null, undefined);
     this.save(v, d, k);
@@ -533,8 +552,8 @@ class Pickler {
     this.saveReduce(
       {
         kind: 'reduce',
-        func: new PyGlobal('collections', 'OrderedDict'),
-        args: tuple(),
+        func: ORDERED_DICT,
+        args: NO_ARGS,
         dictItems: d.entries(),
         state,
       },
@@ -610,7 +629,7 @@ class Pickler {
     if (r.listItems) this.batchIter(r.listItems, false, Array.isArray(r.listItems) ? r.listItems : obj);
     if (r.dictItems) this.batchIter(r.dictItems, true, r.dictItems instanceof Map ? r.dictItems : obj);
     if (r.state !== undefined && r.state !== null) {
-      this.path.push('.__state__');
+      this.path.push(STATE);
       this.save(r.state, null, undefined);
       this.path.pop();
       this.out.byte(OP.BUILD);
@@ -628,7 +647,7 @@ class Pickler {
     let index = 0;
     const write = (item: unknown): void => {
       if (dict) return this.saveEntry(container, item as [unknown, unknown]);
-      this.path.push(`[${index}]`);
+      this.path.push(index);
       this.save(item, container, index++);
       this.path.pop();
     };

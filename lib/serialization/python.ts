@@ -29,8 +29,9 @@ export class Tuple<T = unknown> extends Array<T> {
 
 /** Makes a Python tuple. */
 export function tuple<T>(...items: T[]): Tuple<T> {
-  const t = new Tuple<T>();
-  t.push(...items);
+  // Made at its length and filled by index: pushing into a new Tuple was several times slower.
+  const t = new Tuple<T>(items.length);
+  for (let i = 0; i < items.length; i++) t[i] = items[i];
   return t;
 }
 

@@ -73,12 +73,13 @@ interface Plan {
   release(): void;
 }
 
-function plan(obj: unknown, target: SaveTarget, o: Required<SaveOptions>): Plan {
+/** `sync`: the save ends before the caller can touch its tensors again (see StorageTable's `borrow`). */
+function plan(obj: unknown, target: SaveTarget, o: Required<SaveOptions>, sync: boolean): Plan {
   const legacy = o.format === 'legacy';
   const prefix = legacy ? '' : archivePrefix(target);
-  const table = new StorageTable(legacy);
+  const table = new StorageTable(legacy, sync);
   const data = pickle(obj, table, o.pickleProtocol);
-  const release = (): void => table.storages.forEach((s) => native.dispose(s.bytes));
+  const release = (): void => table.release();
   if (legacy) return { crcInputs: [], layout: () => legacySegments(data, table.storages, o.pickleProtocol), release };
   const byKey: SavedStorage[] = [...table.storages].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   const contents: [string, Segment, number][] = [
@@ -113,7 +114,7 @@ function streamChunks(segments: Segment[]): Uint8Array[] {
  */
 export function save(obj: unknown, f: SaveTarget, opts: SaveOptions = {}): void {
   const o = checkOptions(f, opts);
-  const p = plan(obj, f, o);
+  const p = plan(obj, f, o, true);
   try {
     const segments = p.layout(p.crcInputs.length ? native.crc32(p.crcInputs) : []);
     if (typeof f === 'string') {
@@ -136,7 +137,7 @@ export function save(obj: unknown, f: SaveTarget, opts: SaveOptions = {}): void 
  */
 export async function saveAsync(obj: unknown, f: SaveTarget, opts: SaveOptions = {}): Promise<void> {
   const o = checkOptions(f, opts);
-  const p = plan(obj, f, o);
+  const p = plan(obj, f, o, false);
   try {
     const segments = p.layout(p.crcInputs.length ? await native.crc32Async(p.crcInputs) : []);
     if (typeof f === 'string') {

@@ -25,9 +25,32 @@ export interface SavedStorage {
   dtype: DType;
   nbytes: number;
   location: string;
-  /** The whole storage as a 1-D uint8 tensor on the CPU (a CUDA storage copied once). */
+  /**
+   * The bytes to write: the tensor itself when it is its whole CPU storage, else the whole storage as a 1-D uint8
+   * tensor on the CPU (a CUDA storage copied once).
+   */
   bytes: NativeTensor;
+  /** `bytes` was made for this save (and is disposed by {@link StorageTable.release}), not the caller's tensor. */
+  owned: boolean;
 }
+
+/** What saving needs of a tensor (see native saveFacts). */
+interface TensorFacts {
+  dtype: DType;
+  offset: number;
+  size: Tuple<number>;
+  stride: Tuple<number>;
+  requiresGrad: boolean;
+  /** The storage's identity (its address), or null for a tensor without storage. */
+  storageId: number | null;
+  storageNbytes: number;
+  onCpu: boolean;
+  /** The tensor's bytes are its whole CPU storage, in order: it can be written as it is. */
+  coversStorage: boolean;
+}
+
+/** Room for the numbers saveFacts gives (7, then sizes and strides of up to 64 dimensions, as libtorch allows). */
+const FACTS = new Float64Array(7 + 2 * 64);
 
 /** A storage as it appears in a rebuild call's arguments; the persistent-id hook turns it into the pid tuple. */
 class StorageRef {
@@ -39,9 +62,18 @@ class ParameterData {
   constructor(readonly param: Parameter) {}
 }
 
-const REBUILD_TENSOR = ['torch._utils', '_rebuild_tensor_v2'] as const;
-const REBUILD_PARAMETER = ['torch._utils', '_rebuild_parameter'] as const;
-const REBUILD_QTENSOR = ['torch._utils', '_rebuild_qtensor'] as const;
+// One object each, not one per tensor: the pickler then finds them in its memo by identity.
+const REBUILD_TENSOR = new PyGlobal('torch._utils', '_rebuild_tensor_v2');
+const REBUILD_PARAMETER = new PyGlobal('torch._utils', '_rebuild_parameter');
+const REBUILD_QTENSOR = new PyGlobal('torch._utils', '_rebuild_qtensor');
+const STORAGE_GLOBALS = new Map<string, PyGlobal>();
+
+/** torch.<cls> (a storage class), one object per class. */
+function storageGlobal(cls: string): PyGlobal {
+  let g = STORAGE_GLOBALS.get(cls);
+  if (g === undefined) STORAGE_GLOBALS.set(cls, (g = new PyGlobal('torch', cls)));
+  return g;
+}
 
 /** numpy's dtype reduces to ('f8', False, True) with the type string made at run time: a new str each time. */
 function numpyDtype(d: PyObject): Reduction {
@@ -51,12 +83,20 @@ function numpyDtype(d: PyObject): Reduction {
 
 /** The storages met while pickling one object, in first-pickled order, and the hooks that meet them. */
 export class StorageTable implements PicklerHooks {
-  private readonly byId = new Map<bigint, SavedStorage>();
+  private readonly byId = new Map<number, SavedStorage>();
   readonly storages: SavedStorage[] = [];
   /** Python turns each storage key into a string once (zip) or at every reference (legacy, str(address)). */
   private readonly keyObjects = new Map<SavedStorage, PyStr>();
 
-  constructor(private readonly legacy: boolean) {}
+  /**
+   * @param borrow write a tensor that is exactly its storage from its own handle (a synchronous save, which the
+   *   caller cannot dispose the tensor during); otherwise every storage gets a byte view of its own, which keeps it
+   *   alive until the save is done
+   */
+  constructor(
+    private readonly legacy: boolean,
+    private readonly borrow = false,
+  ) {}
 
   /** The storage id of a storage met as a rebuild argument or saved bare (a TypedStorage); undefined otherwise. */
   persistentId(obj: object): unknown {
@@ -72,15 +112,12 @@ export class StorageTable implements PicklerHooks {
 
   /** How a torch object, numpy dtype or registered class instance is pickled; undefined for plain Python values. */
   reduce(obj: object): Reduction | PyGlobal | undefined {
-    if (obj instanceof Tensor && native.isDisposed(obj._h)) {
-      throw new TorchTypeError('cannot save a tensor that has been disposed');
-    }
     if (obj instanceof Parameter) {
-      const args = tuple<unknown>(new ParameterData(obj), native.requiresGrad(obj._h), new OrderedDict());
-      return { kind: 'reduce', func: new PyGlobal(...REBUILD_PARAMETER), args };
+      const args = tuple<unknown>(new ParameterData(obj), this.facts(obj).requiresGrad, new OrderedDict());
+      return { kind: 'reduce', func: REBUILD_PARAMETER, args };
     }
     if (obj instanceof ParameterData) return this.reduceTensor(obj.param, false);
-    if (obj instanceof Tensor) return this.reduceTensor(obj, native.requiresGrad(obj._h));
+    if (obj instanceof Tensor) return this.reduceTensor(obj, null);
     if (obj instanceof Size) return { kind: 'reduce', func: new PyGlobal('torch', 'Size'), args: tuple(tuple(...obj)) };
     if (obj instanceof TorchDtype) return new PyGlobal('torch', obj.name);
     if (obj instanceof Device) {
@@ -102,19 +139,45 @@ export class StorageTable implements PicklerHooks {
     return undefined;
   }
 
-  private reduceTensor(t: Tensor, requiresGrad: boolean): Reduction {
-    const h = t._h;
-    const dtype = native.dtype(h) as DType;
-    const storage = new StorageRef(this.storageOf(t, dtype));
-    const offset = native.storageOffset(h);
-    const size = tuple(...native.shape(h));
-    const stride = tuple(...native.strides(h));
-    if (DTYPES[dtype].kind === 'quantized') {
-      const args = tuple<unknown>(storage, offset, size, stride, this.quantizer(h), requiresGrad, new OrderedDict());
-      return { kind: 'reduce', func: new PyGlobal(...REBUILD_QTENSOR), args };
+  /**
+   * What saving needs of t, from one native call (a call per fact was most of the time of saving many small
+   * tensors); throws for a disposed tensor.
+   */
+  private facts(t: Tensor): TensorFacts {
+    const dtype = native.saveFacts(t._h, FACTS);
+    if (dtype === null) throw new TorchTypeError('cannot save a tensor that has been disposed');
+    const ndim = FACTS[6];
+    const size = new Tuple<number>(ndim);
+    const stride = new Tuple<number>(ndim);
+    for (let d = 0; d < ndim; d++) {
+      size[d] = FACTS[7 + d];
+      stride[d] = FACTS[7 + ndim + d];
     }
-    const args = tuple<unknown>(storage, offset, size, stride, requiresGrad, new OrderedDict());
-    return { kind: 'reduce', func: new PyGlobal(...REBUILD_TENSOR), args };
+    return {
+      dtype: dtype as DType,
+      offset: FACTS[0],
+      size,
+      stride,
+      requiresGrad: FACTS[1] === 1,
+      storageId: FACTS[2] < 0 ? null : FACTS[2],
+      storageNbytes: FACTS[3],
+      onCpu: FACTS[4] === 1,
+      coversStorage: FACTS[5] === 1,
+    };
+  }
+
+  /** A tensor's rebuild call; `requiresGrad` null takes the tensor's own. */
+  private reduceTensor(t: Tensor, requiresGrad: boolean | null): Reduction {
+    const f = this.facts(t);
+    const { dtype, offset, size, stride } = f;
+    const storage = new StorageRef(this.storageOf(t, dtype, f));
+    const grad = requiresGrad ?? f.requiresGrad;
+    if (DTYPES[dtype].kind === 'quantized') {
+      const args = tuple<unknown>(storage, offset, size, stride, this.quantizer(t._h), grad, new OrderedDict());
+      return { kind: 'reduce', func: REBUILD_QTENSOR, args };
+    }
+    const args = tuple<unknown>(storage, offset, size, stride, grad, new OrderedDict());
+    return { kind: 'reduce', func: REBUILD_TENSOR, args };
   }
 
   /** quantizer_params: (per_tensor_affine, scale, zero_point) or (per_channel_affine, scales, zero_points, axis). */
@@ -132,17 +195,19 @@ export class StorageTable implements PicklerHooks {
   }
 
   /** The storage under t, registered on first sight (by libtorch's storage identity). */
-  private storageOf(t: Tensor, dtype: DType): SavedStorage {
+  private storageOf(t: Tensor, dtype: DType, f: TensorFacts = this.facts(t)): SavedStorage {
     this.storageClass(dtype);
-    const h = t._h;
-    const id = native.storageId(h);
+    const id = f.storageId;
     if (id === null) throw new TorchTypeError('cannot save a tensor without storage');
     let s = this.byId.get(id);
     if (s === undefined) {
-      let bytes = native.storageBytes(h);
-      const location = native.device(h);
+      // A tensor that is exactly its CPU storage is written as it is: no byte view to make and dispose.
+      const borrowed = this.borrow && f.coversStorage;
+      let bytes = borrowed ? t._h : native.storageBytes(t._h);
+      const location = f.onCpu ? 'cpu' : native.device(t._h);
       if (location !== 'cpu') bytes = native.to(bytes, 'cpu', null); // copied to the host once
-      s = { key: String(this.storages.length), dtype, nbytes: native.storageNbytes(h), location, bytes };
+      const nbytes = f.storageNbytes;
+      s = { key: String(this.storages.length), dtype, nbytes, location, bytes, owned: !borrowed };
       this.byId.set(id, s);
       this.storages.push(s);
     } else if (s.dtype !== dtype && s.nbytes > 0) {
@@ -151,9 +216,14 @@ export class StorageTable implements PicklerHooks {
     return s;
   }
 
+  /** Frees the byte views made for this save (never the caller's tensors). */
+  release(): void {
+    for (const s of this.storages) if (s.owned) native.dispose(s.bytes);
+  }
+
   private pid(s: SavedStorage, cls: string): unknown {
     const numel = s.nbytes / (cls === 'UntypedStorage' ? 1 : elementSize(s.dtype));
-    const global = new PyGlobal('torch', cls);
+    const global = storageGlobal(cls);
     if (this.legacy) return tuple<unknown>('storage', global, new PyStr(s.key), s.location, numel, null);
     let key = this.keyObjects.get(s);
     if (key === undefined) this.keyObjects.set(s, (key = new PyStr(s.key)));

@@ -9,10 +9,9 @@
  * handles) and go to the file in the returned order, so no whole-file buffer is ever built.
  */
 import type { Segment } from '../native';
+import { Sink } from './pickle-encoding';
 import {
   ALIGNMENT,
-  CENTRAL_HEADER_SIZE,
-  EOCD_SIZE,
   EXTRA_PADDING_ID,
   EXTRA_ZIP64,
   FLAG_DESCRIPTOR,
@@ -26,7 +25,6 @@ import {
   SIG_ZIP64_EOCD,
   SIG_ZIP64_LOCATOR,
   ZIP64_EOCD_SIZE,
-  ZIP64_LOCATOR_SIZE,
   ZIP64_MARKER,
 } from './zip-format';
 
@@ -42,70 +40,78 @@ export interface RecordToWrite {
 const ZIP64_MADE_BY = 0x031e;
 const ZIP64_NEEDED = 0x002d;
 
-/** Little-endian field writer over a fixed-size Buffer. */
+/** The byte of PyTorch's padding ('Z'). */
+const PAD_BYTE = 0x5a;
+
+/** Little-endian fields appended to a growable buffer. */
 class Fields {
-  readonly buf: Buffer;
-  private at = 0;
-  constructor(size: number) {
-    this.buf = Buffer.alloc(size);
+  readonly sink = new Sink();
+  get length(): number {
+    return this.sink.length;
   }
   u16(v: number): this {
-    this.at = this.buf.writeUInt16LE(v, this.at);
+    this.sink.u16(v);
     return this;
   }
   u32(v: number): this {
-    this.at = this.buf.writeUInt32LE(v >>> 0, this.at);
+    this.sink.u32(v >>> 0);
     return this;
   }
   u64(v: number): this {
-    this.at = this.buf.writeBigUInt64LE(BigInt(v), this.at);
+    this.sink.u64(v);
     return this;
   }
   bytes(b: Uint8Array): this {
-    this.buf.set(b, this.at);
-    this.at += b.length;
+    this.sink.bytes(b);
     return this;
   }
+  repeat(byte: number, n: number): this {
+    for (let i = 0; i < n; i++) this.sink.byte(byte);
+    return this;
+  }
+}
+
+/** Bytes of miniz's zip64 extra field for a record of this size at this offset (0 when it needs none). */
+function zip64Length(size: number, offset: number): number {
+  const big = size >= ZIP64_MARKER;
+  const far = offset >= ZIP64_MARKER;
+  return big || far ? 4 + (big ? 16 : 0) + (far ? 8 : 0) : 0;
 }
 
 /**
  * miniz's zip64 extra field: id, length, then the uncompressed and compressed sizes and/or the header offset. In the
  * local header the compressed size is still 0 (miniz writes the header before the data); the central copy has it.
  */
-function zip64Extra(size: number, offset: number, compressed: number): Buffer {
-  const big = size >= ZIP64_MARKER;
-  const far = offset >= ZIP64_MARKER;
-  if (!big && !far) return Buffer.alloc(0);
-  const f = new Fields(4 + (big ? 16 : 0) + (far ? 8 : 0));
-  f.u16(EXTRA_ZIP64).u16(f.buf.length - 4);
-  if (big) f.u64(size).u64(compressed);
-  if (far) f.u64(offset);
-  return f.buf;
-}
-
-/** PyTorch's padding extra field: 'FB', a length, that many 'Z's, so that the data start on a multiple of 64. */
-function paddingExtra(dataStartWithoutPadding: number): Buffer {
-  const pad = (ALIGNMENT - (dataStartWithoutPadding % ALIGNMENT)) % ALIGNMENT;
-  const f = new Fields(4 + pad);
-  f.u16(EXTRA_PADDING_ID).u16(pad).bytes(Buffer.alloc(pad, 'Z'));
-  return f.buf;
+function zip64Extra(f: Fields, size: number, offset: number, compressed: number): void {
+  const length = zip64Length(size, offset);
+  if (length === 0) return;
+  f.u16(EXTRA_ZIP64).u16(length - 4);
+  if (size >= ZIP64_MARKER) f.u64(size).u64(compressed);
+  if (offset >= ZIP64_MARKER) f.u64(offset);
 }
 
 /**
  * The whole archive as a list of segments to write in order: each record's local header (with its name and extra
- * fields), its data, its descriptor; then the central directory and the end records.
+ * fields), its data, its descriptor; then the central directory and the end records. Everything but the records'
+ * data is written into one buffer, and what lies between two records' data (a descriptor and the next local header)
+ * is one slice of it (perf: a Buffer per header field group made saving many small tensors allocate five Buffers,
+ * and five segments to write, per record).
  */
 export function zipSegments(records: readonly RecordToWrite[]): Segment[] {
-  const out: Segment[] = [];
-  const central: Buffer[] = [];
+  const local = new Fields();
+  const central = new Fields();
+  /** Where each record's data goes between the slices of `local`. */
+  const dataAt: number[] = [];
   let cursor = 0;
   for (const r of records) {
     const name = Buffer.from(r.name, 'utf8');
-    const zip64 = zip64Extra(r.size, cursor, 0);
-    const padding = paddingExtra(cursor + LOCAL_HEADER_SIZE + name.length + zip64.length + 4);
+    const zip64 = zip64Length(r.size, cursor);
+    const start = cursor + LOCAL_HEADER_SIZE + name.length + zip64 + 4;
+    const pad = (ALIGNMENT - (start % ALIGNMENT)) % ALIGNMENT;
     // Empty records (empty storages) have no descriptor, so their flags do not announce one.
     const flags = r.size > 0 ? FLAG_DESCRIPTOR | FLAG_UTF8 : FLAG_UTF8;
-    const local = new Fields(LOCAL_HEADER_SIZE + name.length)
+    const headerStart = local.length;
+    local
       .u32(SIG_LOCAL)
       .u16(0) // version needed: stored
       .u16(flags)
@@ -116,44 +122,44 @@ export function zipSegments(records: readonly RecordToWrite[]): Segment[] {
       .u32(0)
       .u32(0)
       .u16(name.length)
-      .u16(zip64.length + padding.length)
+      .u16(zip64 + 4 + pad)
       .bytes(name);
-    out.push(local.buf, zip64, padding, r.data);
-    let descriptor: Buffer = Buffer.alloc(0);
+    zip64Extra(local, r.size, cursor, 0);
+    // PyTorch's padding extra field: 'FB', a length, that many 'Z's, so that the data start on a multiple of 64.
+    local.u16(EXTRA_PADDING_ID).u16(pad).repeat(PAD_BYTE, pad);
+    dataAt.push(local.length);
+    const descriptorStart = local.length;
     if (r.size > 0) {
-      descriptor = zip64.length
-        ? new Fields(24).u32(SIG_DESCRIPTOR).u32(r.crc).u64(r.size).u64(r.size).buf
-        : new Fields(16).u32(SIG_DESCRIPTOR).u32(r.crc).u32(r.size).u32(r.size).buf;
-      out.push(descriptor);
+      if (zip64) local.u32(SIG_DESCRIPTOR).u32(r.crc).u64(r.size).u64(r.size);
+      else local.u32(SIG_DESCRIPTOR).u32(r.crc).u32(r.size).u32(r.size);
     }
-    central.push(
-      new Fields(CENTRAL_HEADER_SIZE + name.length + zip64.length)
-        .u32(SIG_CENTRAL)
-        .u16(0) // made by
-        .u16(0) // needed
-        .u16(flags)
-        .u16(METHOD_STORED)
-        .u16(0)
-        .u16(0)
-        .u32(r.size > 0 ? r.crc : 0)
-        .u32(Math.min(r.size, ZIP64_MARKER))
-        .u32(Math.min(r.size, ZIP64_MARKER))
-        .u16(name.length)
-        .u16(zip64.length)
-        .u16(0) // comment
-        .u16(0) // disk
-        .u16(0) // internal attributes
-        .u32(0) // external attributes
-        .u32(Math.min(cursor, ZIP64_MARKER))
-        .bytes(name)
-        .bytes(zip64Extra(r.size, cursor, r.size)).buf,
-    );
-    cursor += local.buf.length + zip64.length + padding.length + r.size + descriptor.length;
+    central
+      .u32(SIG_CENTRAL)
+      .u16(0) // made by
+      .u16(0) // needed
+      .u16(flags)
+      .u16(METHOD_STORED)
+      .u16(0)
+      .u16(0)
+      .u32(r.size > 0 ? r.crc : 0)
+      .u32(Math.min(r.size, ZIP64_MARKER))
+      .u32(Math.min(r.size, ZIP64_MARKER))
+      .u16(name.length)
+      .u16(zip64)
+      .u16(0) // comment
+      .u16(0) // disk
+      .u16(0) // internal attributes
+      .u32(0) // external attributes
+      .u32(Math.min(cursor, ZIP64_MARKER))
+      .bytes(name);
+    zip64Extra(central, r.size, cursor, r.size);
+    cursor += descriptorStart - headerStart + r.size + (local.length - descriptorStart);
   }
   const centralStart = cursor;
-  const centralSize = central.reduce((n, b) => n + b.length, 0);
+  const centralSize = central.length;
   const n = records.length;
-  const zip64End = new Fields(ZIP64_EOCD_SIZE)
+  local.bytes(central.sink.take());
+  local
     .u32(SIG_ZIP64_EOCD)
     .u64(ZIP64_EOCD_SIZE - 12) // size of the rest of the record
     .u16(ZIP64_MADE_BY)
@@ -163,13 +169,13 @@ export function zipSegments(records: readonly RecordToWrite[]): Segment[] {
     .u64(n)
     .u64(n)
     .u64(centralSize)
-    .u64(centralStart).buf;
-  const locator = new Fields(ZIP64_LOCATOR_SIZE)
+    .u64(centralStart);
+  local
     .u32(SIG_ZIP64_LOCATOR)
     .u32(0)
     .u64(centralStart + centralSize)
-    .u32(1).buf;
-  const end = new Fields(EOCD_SIZE)
+    .u32(1);
+  local
     .u32(SIG_EOCD)
     .u16(0)
     .u16(0)
@@ -177,7 +183,14 @@ export function zipSegments(records: readonly RecordToWrite[]): Segment[] {
     .u16(Math.min(n, 0xffff))
     .u32(Math.min(centralSize, ZIP64_MARKER))
     .u32(Math.min(centralStart, ZIP64_MARKER))
-    .u16(0).buf;
-  out.push(...central, zip64End, locator, end);
+    .u16(0);
+  const bytes = local.sink.take();
+  const out: Segment[] = [];
+  let from = 0;
+  records.forEach((r, i) => {
+    out.push(bytes.subarray(from, dataAt[i]), r.data);
+    from = dataAt[i];
+  });
+  out.push(bytes.subarray(from));
   return out.filter((s) => !(s instanceof Uint8Array) || s.length > 0);
 }
