@@ -280,11 +280,34 @@ Napi::Value Crc32(const Args& a) {
 // ---- writing
 // ------------------------------------------------------------------------------------------------------------
 
-void WriteAll(int fd, std::vector<iovec> iov, const std::string& path) {
+// Writes every byte of iov to fd. With `writeback` (the file is to be synced), the written pages are handed to the
+// disk every kWritebackPiece bytes (sync_file_range), so that the disk works while the rest is copied and the final
+// fsync waits for the last piece only, not for the whole file (perf: a 1 GiB durable save took write + flush time).
+void WriteAll(int fd, std::vector<iovec> iov, const std::string& path, bool writeback) {
+  constexpr size_t kWritebackPiece = 32u << 20;
   size_t first = 0;
+  off_t done = 0, handedOver = 0;
   while (first < iov.size()) {
     int count = static_cast<int>(std::min<size_t>(iov.size() - first, IOV_MAX));
+    // With writeback, one call writes at most a piece: the entry that crosses the limit is cut short for this call.
+    int cut = -1;
+    size_t whole = 0;
+    if (writeback) {
+      size_t bytes = 0;
+      for (int k = 0; k < count; k++) {
+        iovec& v = iov[first + k];
+        if (bytes + v.iov_len > kWritebackPiece) {
+          cut = k;
+          whole = v.iov_len;
+          v.iov_len = kWritebackPiece - bytes;
+          count = k + 1;
+          break;
+        }
+        bytes += v.iov_len;
+      }
+    }
     ssize_t n = ::writev(fd, &iov[first], count);
+    if (cut >= 0) iov[first + cut].iov_len = whole;
     if (n < 0) {
       if (errno == EINTR) continue;
       throw OsError(errno, "write", path);
@@ -296,6 +319,12 @@ void WriteAll(int fd, std::vector<iovec> iov, const std::string& path) {
       iov[first].iov_len -= left;
     }
     while (first < iov.size() && iov[first].iov_len == 0) first++;
+    done += n;
+    if (writeback && static_cast<size_t>(done - handedOver) >= kWritebackPiece) {
+      // Advisory: file systems that cannot start writeback this way just flush at fsync.
+      ::sync_file_range(fd, handedOver, done - handedOver, SYNC_FILE_RANGE_WRITE);
+      handedOver = done;
+    }
   }
 }
 
@@ -315,7 +344,7 @@ void WriteFileImpl(const std::string& path, const std::vector<iovec>& iov, bool 
     int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
     if (fd < 0) throw OsError(errno, "open", path);
     try {
-      WriteAll(fd, iov, path);
+      WriteAll(fd, iov, path, sync);
       if (sync && ::fsync(fd) != 0) throw OsError(errno, "fsync", path);
     } catch (...) {
       ::close(fd);
@@ -334,7 +363,7 @@ void WriteFileImpl(const std::string& path, const std::vector<iovec>& iov, bool 
     // Keep the mode of the file being replaced, as writing over it in place would.
     struct stat st;
     if (::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode)) ::fchmod(fd, st.st_mode & 07777);
-    WriteAll(fd, iov, tmp);
+    WriteAll(fd, iov, tmp, sync);
     if (sync && ::fsync(fd) != 0) throw OsError(errno, "fsync", tmp);
     if (::close(fd) != 0) {
       fd = -1;

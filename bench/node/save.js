@@ -1,6 +1,7 @@
 'use strict';
 // Node twin of bench/python/save.py: torch.save of a state dict held in memory to a path. `fsync` false asks for
 // what Python's torch.save does (no sync); true is torch-node's default (atomic, file and folder synced).
+const { execFileSync } = require('child_process');
 const fs = require('fs');
 const torch = require('torch-node');
 
@@ -17,6 +18,8 @@ class Save {
 
   after(s) {
     fs.unlinkSync(s.p.target);
+    // Every round starts with nothing left to write back (a round's dirty pages would slow the next one's).
+    execFileSync('sync');
   }
 
   teardown(s) {

@@ -1,4 +1,4 @@
-"""The measuring loop of the Python twin, the same as bench/node/measure.js: per case, setup, one untimed warm-up,
+"""The measuring loop of the Python twin, the same as bench/node/measure.js: per case, setup, untimed warm-up rounds,
 then rounds of `run` (wall and CPU time), `after` between rounds; the peak RSS over the whole case, counted from the
 process's resident size when the case starts (the kernel's high-water mark is reset then)."""
 import gc
@@ -16,6 +16,11 @@ def peak_rss_kib():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
+# Warm-up: at least `warmup` rounds, and more until they took WARMUP_S (caches settle), at most MAX_WARMUP.
+WARMUP_S = 0.5
+MAX_WARMUP = 50
+
+
 def measure(case, params, warmup, rounds):
     """Runs one case; returns wall and CPU milliseconds per operation for each round, and the peak RSS in KiB."""
     gc.collect()
@@ -23,12 +28,16 @@ def measure(case, params, warmup, rounds):
     state = case.setup(params)
     per_round = getattr(case, "repeat", lambda p: 1)(params)
     wall, cpu = [], []
-    for i in range(warmup + rounds):
+    started = time.perf_counter()
+    warmed = 0
+    while len(wall) < rounds:
         t, c = time.perf_counter(), time.process_time()
         for _ in range(per_round):
             case.run(state)
         t, c = time.perf_counter() - t, time.process_time() - c
-        if i >= warmup:
+        if warmed < warmup or (time.perf_counter() - started < WARMUP_S and warmed < MAX_WARMUP):
+            warmed += 1
+        else:
             wall.append(t * 1000 / per_round)
             cpu.append(c * 1000 / per_round)
         case.after(state)
