@@ -206,8 +206,36 @@ at::Tensor FromExternal(Napi::Env env, Napi::Object owner, void* data, size_t nb
 }
 
 at::Tensor ViewOf(const Args& a, size_t i, const c10::Storage& storage) {
-  at::Tensor t = at::empty({0}, at::TensorOptions().dtype(a.dtype(i)));
-  return t.set_(storage, a.i64(i + 1), a.ints(i + 2), a.ints(i + 3));
+  const at::ScalarType dtype = a.dtype(i);
+  const int64_t offset = a.i64(i + 1);
+  std::vector<int64_t> sizes = a.ints(i + 2), strides = a.ints(i + 3);
+  if (c10::isQIntType(dtype) || !storage.device().is_cpu()) {
+    at::Tensor t = at::empty({0}, at::TensorOptions().dtype(dtype));
+    return t.set_(storage, offset, sizes, strides);
+  }
+  // Built as at::empty builds its tensors, a TensorImpl over the storage (perf: at::empty then set_ went through the
+  // dispatcher twice for every tensor of a file), after the bounds check set_ would make.
+  if (sizes.size() != strides.size()) throw ArgError("sizes and strides have different lengths");
+  bool empty = false;
+  int64_t last = offset;
+  bool ok = offset >= 0;
+  for (size_t d = 0; d < sizes.size() && ok; d++) {
+    int64_t span = 0;
+    ok = sizes[d] >= 0 && strides[d] >= 0 &&
+         !__builtin_mul_overflow(std::max<int64_t>(sizes[d] - 1, 0), strides[d], &span) &&
+         !__builtin_add_overflow(last, span, &last);
+    empty = empty || sizes[d] == 0;
+  }
+  const int64_t item = static_cast<int64_t>(c10::elementSize(dtype));
+  int64_t needed = 0;
+  if (!ok ||
+      (!empty && (__builtin_mul_overflow(last + 1, item, &needed) || needed > static_cast<int64_t>(storage.nbytes()))))
+    throw ArgError("the view lies outside its storage");
+  auto impl = c10::make_intrusive<c10::TensorImpl>(c10::Storage(storage), c10::DispatchKeySet(c10::DispatchKey::CPU),
+                                                   c10::scalarTypeToTypeMeta(dtype));
+  impl->set_sizes_and_strides(sizes, strides);
+  impl->set_storage_offset(offset);
+  return at::Tensor(std::move(impl));
 }
 
 // ---- functions ------------------------------------------------------------------------------------------------------

@@ -22,6 +22,9 @@ export interface ByteSource {
   segment(start: number, length: number): Segment;
   /** True when the byte at `start` lies at an address that is a multiple of `align`. */
   aligned(start: number, align: number): boolean;
+  /** The little-endian unsigned 16- or 32-bit number at `at` (which must lie inside), read without a view. */
+  u16(at: number): number;
+  u32(at: number): number;
 }
 
 /** A range of a source: a record's bytes, or a legacy storage's payload. */
@@ -52,6 +55,12 @@ export class BufferSource implements ByteSource {
   segment(start: number, length: number): Segment {
     return this.slice(start, start + length);
   }
+  u16(at: number): number {
+    return this.buffer.readUInt16LE(at);
+  }
+  u32(at: number): number {
+    return this.buffer.readUInt32LE(at);
+  }
 }
 
 /**
@@ -76,18 +85,30 @@ export class MappedSource implements ByteSource {
     this.length = native.mapLength(file);
   }
   slice(start: number, end: number): Buffer {
-    const b = start - (start % BLOCK);
-    if (end <= b + BLOCK && end <= this.length && start >= 0) {
-      if (b !== this.blockStart || this.block === null) {
-        this.block = native.mapRead(this.file, b, Math.min(BLOCK, this.length - b));
-        this.blockStart = b;
-      }
-      return this.block.subarray(start - b, end - b);
-    }
+    const block = this.blockOf(start, end);
+    if (block !== null) return block.subarray(start - this.blockStart, end - this.blockStart);
     const length = end - start;
     return length <= MAPPED_COPY_LIMIT
       ? native.mapRead(this.file, start, length)
       : native.mapSlice(this.file, start, length);
+  }
+  /** The copy of the block holding [start, end), read when needed; null when the range is not inside one block. */
+  private blockOf(start: number, end: number): Buffer | null {
+    const b = start - (start % BLOCK);
+    if (end > b + BLOCK || end > this.length || start < 0) return null;
+    if (b !== this.blockStart || this.block === null) {
+      this.block = native.mapRead(this.file, b, Math.min(BLOCK, this.length - b));
+      this.blockStart = b;
+    }
+    return this.block;
+  }
+  u16(at: number): number {
+    const block = this.blockOf(at, at + 2);
+    return block !== null ? block.readUInt16LE(at - this.blockStart) : this.slice(at, at + 2).readUInt16LE(0);
+  }
+  u32(at: number): number {
+    const block = this.blockOf(at, at + 4);
+    return block !== null ? block.readUInt32LE(at - this.blockStart) : this.slice(at, at + 4).readUInt32LE(0);
   }
   tensor(start: number, nbytes: number, dtype: DType): NativeTensor {
     return native.mapTensor(this.file, start, nbytes, dtype);

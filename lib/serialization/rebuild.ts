@@ -49,9 +49,8 @@ function checkNoMetadata(v: unknown, where: Where): void {
   }
 }
 
-/** `_rebuild_tensor(storage, storage_offset, size, stride)` (pre-0.4 files): a view of the storage's dtype. */
-function rebuildTensor(args: Tuple, where: Where): Tensor {
-  argCount(args, 4, 4, '_rebuild_tensor', where);
+/** A view of the storage's dtype from the first four arguments (storage, storage_offset, size, stride). */
+function storageView(args: Tuple, where: Where): Tensor {
   const s = storageArg(args[0], where);
   return wrap(
     s.view(
@@ -63,11 +62,19 @@ function rebuildTensor(args: Tuple, where: Where): Tensor {
   );
 }
 
+/** `_rebuild_tensor(storage, storage_offset, size, stride)` (pre-0.4 files): a view of the storage's dtype. */
+function rebuildTensor(args: Tuple, where: Where): Tensor {
+  argCount(args, 4, 4, '_rebuild_tensor', where);
+  return storageView(args, where);
+}
+
 /** `_rebuild_tensor_v2(storage, storage_offset, size, stride, requires_grad, backward_hooks[, metadata])`. */
 function rebuildTensorV2(args: Tuple, where: Where): Tensor {
   argCount(args, 6, 7, '_rebuild_tensor_v2', where);
   checkNoMetadata(args[6], where);
-  const t = rebuildTensor(args.slice(0, 4) as Tuple, where);
+  // Not through rebuildTensor(args.slice(0, 4)): slicing a Tuple goes through its species, a slow path run for
+  // every tensor of a file.
+  const t = storageView(args, where);
   return withRequiresGrad(t, boolArg(args[4], 'requires_grad', where), where);
 }
 

@@ -47,6 +47,7 @@ export interface ZipRecord {
 }
 
 const MAX_COMMENT = 0xffff;
+const NO_BYTES = Buffer.alloc(0);
 /** DEFLATE cannot expand data more than about 1032 times: a larger claimed size is a lie (or a bomb). */
 const MAX_DEFLATE_RATIO = 1032;
 /** A central directory must fit a Buffer (PyTorch's hold a few hundred bytes per record). */
@@ -65,10 +66,11 @@ export class ZipArchive {
     records: ZipRecord[],
     prefix: string,
     private readonly where: Where,
+    byName: Map<string, ZipRecord>,
   ) {
     this.records = records;
     this.prefix = prefix;
-    this.byName = new Map(records.map((r) => [r.name, r]));
+    this.byName = byName;
   }
 
   /** Parses the archive's directory; throws TorchLoadError (ZIP_CORRUPT, UNSUPPORTED) when it is damaged. */
@@ -82,6 +84,7 @@ export class ZipArchive {
     const cd = source.slice(dir.offset, dir.offset + dir.size);
     const records: ZipRecord[] = [];
     let prefix = '';
+    let folder = '';
     let p = 0;
     for (let i = 0; i < dir.entries; i++) {
       const { record, next } = readCentralEntry(cd, p, source, fail, where);
@@ -90,19 +93,20 @@ export class ZipArchive {
         const slash = record.fullName.indexOf('/');
         if (slash <= 0) fail(`file in archive is not in a subdirectory: ${record.fullName}`);
         prefix = record.fullName.slice(0, slash);
+        folder = prefix + '/';
       }
-      if (!record.fullName.startsWith(prefix + '/')) {
+      if (!record.fullName.startsWith(folder)) {
         fail(`file in archive is not in a subdirectory ${prefix}/: ${record.fullName}`);
       }
-      record.name = record.fullName.slice(prefix.length + 1);
+      record.name = record.fullName.slice(folder.length);
       records.push(record);
     }
-    const names = new Set<string>();
+    const byName = new Map<string, ZipRecord>();
     for (const r of records) {
-      if (names.has(r.name)) fail(`duplicate record '${r.fullName}'`);
-      names.add(r.name);
+      if (byName.has(r.name)) fail(`duplicate record '${r.fullName}'`);
+      byName.set(r.name, r);
     }
-    return new ZipArchive(source, records, prefix, where);
+    return new ZipArchive(source, records, prefix, where, byName);
   }
 
   /** True when the archive has a record of this name (relative to the archive folder). */
@@ -244,8 +248,9 @@ function readCentralEntry(
   const nameStart = p + CENTRAL_HEADER_SIZE;
   const fullName = cd.toString('utf8', nameStart, nameStart + nameLen);
 
-  // Zip64: the 32-bit fields that hold 0xFFFFFFFF are in the zip64 extra field, in this order.
-  const extra = cd.subarray(nameStart + nameLen, nameStart + nameLen + extraLen);
+  // Zip64: the 32-bit fields that hold 0xFFFFFFFF are in the zip64 extra field, in this order. (No view is made for
+  // an entry without extra fields: most of a file of many small records.)
+  const extra = extraLen === 0 ? NO_BYTES : cd.subarray(nameStart + nameLen, nameStart + nameLen + extraLen);
   for (let e = 0; e + 4 <= extra.length;) {
     const id = extra.readUInt16LE(e);
     const len = extra.readUInt16LE(e + 2);
@@ -277,9 +282,9 @@ function readCentralEntry(
   }
 
   if (headerOffset + LOCAL_HEADER_SIZE > src.length) fail(`bad local header for '${fullName}' at ${headerOffset}`);
-  const local = src.slice(headerOffset, headerOffset + LOCAL_HEADER_SIZE);
-  if (local.readUInt32LE(0) !== SIG_LOCAL) fail(`bad local header for '${fullName}' at ${headerOffset}`);
-  const dataOffset = headerOffset + LOCAL_HEADER_SIZE + local.readUInt16LE(26) + local.readUInt16LE(28);
+  // Read in place (a Buffer view per record was a visible share of opening a file of many small records).
+  if (src.u32(headerOffset) !== SIG_LOCAL) fail(`bad local header for '${fullName}' at ${headerOffset}`);
+  const dataOffset = headerOffset + LOCAL_HEADER_SIZE + src.u16(headerOffset + 26) + src.u16(headerOffset + 28);
   if (dataOffset + compressedSize > src.length) fail(`record '${fullName}' runs past the end of the file`);
   return {
     record: {
