@@ -18,7 +18,8 @@ export interface SaveOptions {
   /** 'zip' (PyTorch's format since 1.6, the default) or 'legacy' (`_use_new_zipfile_serialization=False`). */
   format?: 'zip' | 'legacy';
   /** Write a temporary file beside the target and rename it over the target (default true): a crash or error
-   * never leaves a torn file. With false, the target is truncated and written in place. */
+   * never leaves a torn file, and the temporary file a killed save leaves (`.NAME.tmp-PID-N`) is removed by the next
+   * atomic save to the same path. With false, the target is truncated and written in place. */
   atomic?: boolean;
   /** fsync the file (and, when atomic, its folder) before returning (default true). */
   fsync?: boolean;
