@@ -100,18 +100,36 @@ MappingRef OpenMapping(const std::string& path, bool populate) {
   return m;
 }
 
+// What a mapped-file handle holds: the mapping, and the window over it that reads of the file's structure go
+// through (see MapWindow).
+struct MappedFileHandle {
+  MappingRef mapping;
+  napi_env env;
+  napi_ref window = nullptr;  // weak: the window ArrayBuffer, detached at close
+  // The window's own hold on the mapping, dropped when the window is detached.
+  std::shared_ptr<MappingRef> windowHold;
+  MappedFileHandle(MappingRef m, napi_env e) : mapping(std::move(m)), env(e) {}
+  ~MappedFileHandle() {
+    if (window) napi_delete_reference(env, window);
+  }
+};
+
 Napi::Value MappingHandle(Napi::Env env, MappingRef m) {
-  auto h =
-      Napi::External<MappingRef>::New(env, new MappingRef(std::move(m)), [](Napi::Env, MappingRef* r) { delete r; });
+  auto h = Napi::External<MappedFileHandle>::New(env, new MappedFileHandle(std::move(m), env),
+                                                 [](Napi::Env, MappedFileHandle* r) { delete r; });
   napi_type_tag_object(env, h, &kMappingTag);
   return h;
 }
 
-const MappingRef& MappingOf(const Args& a, size_t i) {
+MappedFileHandle& HandleOf(const Args& a, size_t i) {
   bool ok = false;
   if (i < a.size() && a[i].IsExternal()) napi_check_object_type_tag(a.env(), a[i], &kMappingTag, &ok);
   if (!ok) throw ArgError("argument " + std::to_string(i) + ": expected a mapped file");
-  const MappingRef& m = *a[i].As<Napi::External<MappingRef>>().Data();
+  return *a[i].As<Napi::External<MappedFileHandle>>().Data();
+}
+
+const MappingRef& MappingOf(const Args& a, size_t i) {
+  const MappingRef& m = HandleOf(a, i).mapping;
   if (!m) throw ArgError("argument " + std::to_string(i) + ": the mapped file has been closed");
   return m;
 }
@@ -165,14 +183,48 @@ Napi::Value MapOpenAsync(const Args& a) {
   return p;
 }
 
-// mapClose(handle): drops the handle's own reference to the mapping, so that the file is unmapped as soon as the last
-// tensor and Buffer over it go, instead of when V8 collects the handle (the pages stay resident until then).
+// mapClose(handle): drops the handle's own reference to the mapping, and detaches the window (every view of it then has
+// no bytes), so that the file is unmapped as soon as the last tensor over it goes, instead of when V8 collects the
+// handle and the window (the pages read stay resident until then).
 Napi::Value MapClose(const Args& a) {
-  bool ok = false;
-  if (a.size() > 0 && a[0].IsExternal()) napi_check_object_type_tag(a.env(), a[0], &kMappingTag, &ok);
-  if (!ok) throw ArgError("argument 0: expected a mapped file");
-  a[0].As<Napi::External<MappingRef>>().Data()->reset();
+  MappedFileHandle& h = HandleOf(a, 0);
+  if (h.window) {
+    napi_value window = nullptr;
+    if (napi_get_reference_value(a.env(), h.window, &window) == napi_ok && window)
+      napi_detach_arraybuffer(a.env(), window);
+  }
+  if (h.windowHold) h.windowHold->reset();
+  h.mapping.reset();
   return a.env().Undefined();
+}
+
+// Files up to this size get a window: their structure is read in place, however many records they have.
+constexpr size_t kWindowMax = 64u << 20;
+
+// mapWindow(handle) → an ArrayBuffer over the whole mapped file (no copy), or null when the file is empty or larger
+// than kWindowMax (V8 counts the window's bytes as external memory, which drives its collections) or the runtime
+// refuses external buffers. mapClose detaches it: the TS layer keeps no view of it past a load.
+Napi::Value MapWindow(const Args& a) {
+  MappedFileHandle& h = HandleOf(a, 0);
+  const MappingRef& m = MappingOf(a, 0);
+  napi_value existing = nullptr;
+  if (h.window && napi_get_reference_value(a.env(), h.window, &existing) == napi_ok && existing)
+    return {a.env(), existing};
+  if (m->length == 0 || m->length > kWindowMax) return a.env().Null();
+  auto* hold = new std::shared_ptr<MappingRef>(std::make_shared<MappingRef>(m));
+  napi_value window;
+  napi_status st = napi_create_external_arraybuffer(
+      a.env(), m->base, m->length,
+      [](napi_env, void*, void* hint) { delete static_cast<std::shared_ptr<MappingRef>*>(hint); }, hold, &window);
+  if (st != napi_ok) {
+    delete hold;
+    return a.env().Null();
+  }
+  h.windowHold = *hold;
+  if (h.window) napi_delete_reference(a.env(), h.window);
+  h.window = nullptr;
+  napi_create_reference(a.env(), window, 0, &h.window);
+  return {a.env(), window};
 }
 
 // mapLength(handle) → bytes in the mapped file.
@@ -493,10 +545,19 @@ Napi::Value CopyToDevice(const Args& a) {
 
 void RegisterIo(Napi::Env env, Napi::Object e) {
   const std::pair<const char*, NativeFn> fns[] = {
-      {"mapFile", MapFile},           {"mapOpen", MapOpen},     {"mapOpenAsync", MapOpenAsync},
-      {"mapLength", MapLength},       {"mapClose", MapClose},   {"mapSlice", MapSlice},
-      {"mapRead", MapRead},           {"mapTensor", MapTensor}, {"crc32", Crc32},
-      {"crc32Async", Crc32Async},     {"writeFile", WriteFile}, {"writeFileAsync", WriteFileAsync},
+      {"mapFile", MapFile},
+      {"mapOpen", MapOpen},
+      {"mapOpenAsync", MapOpenAsync},
+      {"mapLength", MapLength},
+      {"mapClose", MapClose},
+      {"mapWindow", MapWindow},
+      {"mapSlice", MapSlice},
+      {"mapRead", MapRead},
+      {"mapTensor", MapTensor},
+      {"crc32", Crc32},
+      {"crc32Async", Crc32Async},
+      {"writeFile", WriteFile},
+      {"writeFileAsync", WriteFileAsync},
       {"copyToDevice", CopyToDevice},
   };
   for (const auto& [name, fn] : fns) Def(env, e, name, fn);

@@ -305,8 +305,10 @@ export interface Native {
   mapOpen(path: string): MappedFile;
   mapOpenAsync(path: string): Promise<MappedFile>;
   mapLength(m: MappedFile): number;
-  /** Drops the handle's reference: the file stays mapped only while tensors and Buffers over it live. */
+  /** Drops the handle's reference and detaches its window: the file stays mapped only while tensors over it live. */
   mapClose(m: MappedFile): void;
+  /** An ArrayBuffer over the whole mapped file (small files only; null otherwise), detached by mapClose. */
+  mapWindow(m: MappedFile): ArrayBuffer | null;
   mapSlice(m: MappedFile, offset: number, length: number): Buffer;
   /** A copy of a range of the mapping (a Buffer that does not keep the file mapped). */
   mapRead(m: MappedFile, offset: number, length: number): Buffer;

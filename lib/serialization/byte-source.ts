@@ -71,44 +71,56 @@ export class BufferSource implements ByteSource {
 const MAPPED_COPY_LIMIT = 16 << 20;
 
 /**
- * Reads that fit in one block of this size are served from a copy of that block: the local headers of a file of
- * many small records lie close together, and a native read for each header was most of the time spent opening it.
+ * Without a window, reads that fit in one block of this size are served from a copy of that block: a native read for
+ * each zip header was most of the time spent opening a file of many records.
  */
 const BLOCK = 64 << 10;
 
 /** A file mapped copy-on-write (the mapping starts on a page boundary). */
 export class MappedSource implements ByteSource {
   readonly length: number;
-  private block: Buffer | null = null;
-  private blockStart = -1;
+  /**
+   * A view of the whole file when it is small (native mapWindow), which every read goes through in place; close()
+   * detaches it, so that no view of it outlives the load (which would keep the file mapped until V8 collects it).
+   */
+  private readonly window: Buffer | null;
+  /** Without a window: a copy of the block of the file at blockStart (empty until a small read needs one). */
+  private block: Buffer = Buffer.alloc(0);
+  private blockStart = 0;
   constructor(private readonly file: MappedFile) {
     this.length = native.mapLength(file);
+    const window = native.mapWindow(file);
+    this.window = window === null ? null : Buffer.from(window);
   }
   slice(start: number, end: number): Buffer {
-    const block = this.blockOf(start, end);
-    if (block !== null) return block.subarray(start - this.blockStart, end - this.blockStart);
+    if (this.window !== null && start >= 0 && start <= end && end <= this.length)
+      return this.window.subarray(start, end);
+    if (this.inBlock(start, end)) return this.block.subarray(start - this.blockStart, end - this.blockStart);
     const length = end - start;
     return length <= MAPPED_COPY_LIMIT
       ? native.mapRead(this.file, start, length)
       : native.mapSlice(this.file, start, length);
   }
-  /** The copy of the block holding [start, end), read when needed; null when the range is not inside one block. */
-  private blockOf(start: number, end: number): Buffer | null {
+  /** True when [start, end) is in the current block, after reading the block that holds it when it fits in one. */
+  private inBlock(start: number, end: number): boolean {
+    if (start >= this.blockStart && end <= this.blockStart + this.block.length) return true;
     const b = start - (start % BLOCK);
-    if (end > b + BLOCK || end > this.length || start < 0) return null;
-    if (b !== this.blockStart || this.block === null) {
-      this.block = native.mapRead(this.file, b, Math.min(BLOCK, this.length - b));
-      this.blockStart = b;
-    }
-    return this.block;
+    if (end > b + BLOCK || end > this.length || start < 0) return false;
+    this.block = native.mapRead(this.file, b, Math.min(BLOCK, this.length - b));
+    this.blockStart = b;
+    return true;
   }
   u16(at: number): number {
-    const block = this.blockOf(at, at + 2);
-    return block !== null ? block.readUInt16LE(at - this.blockStart) : this.slice(at, at + 2).readUInt16LE(0);
+    if (this.window !== null) return this.window.readUInt16LE(at);
+    if (!this.inBlock(at, at + 2)) return this.slice(at, at + 2).readUInt16LE(0);
+    const o = at - this.blockStart;
+    return this.block[o] | (this.block[o + 1] << 8);
   }
   u32(at: number): number {
-    const block = this.blockOf(at, at + 4);
-    return block !== null ? block.readUInt32LE(at - this.blockStart) : this.slice(at, at + 4).readUInt32LE(0);
+    if (this.window !== null) return this.window.readUInt32LE(at);
+    if (!this.inBlock(at, at + 4)) return this.slice(at, at + 4).readUInt32LE(0);
+    const o = at - this.blockStart;
+    return (this.block[o] | (this.block[o + 1] << 8) | (this.block[o + 2] << 16)) + this.block[o + 3] * 2 ** 24;
   }
   tensor(start: number, nbytes: number, dtype: DType): NativeTensor {
     return native.mapTensor(this.file, start, nbytes, dtype);
@@ -125,7 +137,7 @@ export class MappedSource implements ByteSource {
    */
   close(): void {
     native.mapClose(this.file);
-    this.block = null;
+    this.block = Buffer.alloc(0);
   }
   segment(start: number, length: number): Segment {
     // A tensor, disposed as soon as the native work is done, unmaps with the file instead of waiting for the GC.
