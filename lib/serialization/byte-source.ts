@@ -71,10 +71,10 @@ export class BufferSource implements ByteSource {
 const MAPPED_COPY_LIMIT = 16 << 20;
 
 /**
- * Without a window, reads that fit in one block of this size are served from a copy of that block: a native read for
- * each zip header was most of the time spent opening a file of many records.
+ * Without a window (files past 64 MiB, whose records are mostly large and their headers far apart), reads that fit in
+ * one block of this size are served from a copy of that block: headers that lie close together share a native read.
  */
-const BLOCK = 64 << 10;
+const BLOCK = 4 << 10;
 
 /** A file mapped copy-on-write (the mapping starts on a page boundary). */
 export class MappedSource implements ByteSource {
