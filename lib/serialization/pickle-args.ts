@@ -19,11 +19,11 @@ export function intArg(v: unknown, what: string, where: Where): number {
 export function intsArg(v: unknown, what: string, where: Where): number[] {
   if (!Array.isArray(v)) badValue(`${what} must be a tuple of ints`, where);
   const items = v as unknown[];
-  const out = new Array<number>(items.length);
   for (let i = 0; i < items.length; i++) {
     const x = items[i];
     // The name of a bad item is made only when it is bad (this runs for every size and stride of a file).
-    out[i] = typeof x === 'number' && Number.isSafeInteger(x) ? x : intArg(x, `${what}[${i}]`, where);
+    if (!(typeof x === 'number' && Number.isSafeInteger(x))) intArg(x, `${what}[${i}]`, where);
   }
-  return out;
+  // Checked in place and given as it is (callers only read it): no copy per size and stride of a file.
+  return items as number[];
 }

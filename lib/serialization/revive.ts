@@ -30,8 +30,9 @@ function isContainer(v: unknown): v is unknown[] | Map<unknown, unknown> | Set<u
 function childrenOf(c: unknown[] | Map<unknown, unknown> | Set<unknown> | PyObject): unknown[] {
   if (Array.isArray(c)) return c;
   if (c instanceof Map) {
+    // forEach, not for…of: no [key, value] array per entry (a visible share of a load's garbage).
     const out: unknown[] = [];
-    for (const [k, v] of c) out.push(k, v);
+    c.forEach((v, k) => out.push(k, v));
     if (c instanceof OrderedDict && c.attributes) out.push(c.attributes);
     return out;
   }
@@ -97,13 +98,18 @@ function replaceChildren(
     return c;
   }
   if (c instanceof Map) {
-    const keysChange = [...c.keys()].some((k) => now(k) !== k);
+    let keysChange = false;
+    const changed: [unknown, unknown][] = [];
+    c.forEach((v, k) => {
+      if (now(k) !== k) keysChange = true;
+      else if (now(v) !== v) changed.push([k, now(v)]);
+    });
     if (keysChange) {
       const entries = [...c];
       c.clear();
       for (const [k, v] of entries) c.set(now(k), now(v));
     } else {
-      for (const [k, v] of c) if (now(v) !== v) c.set(k, now(v));
+      for (const [k, v] of changed) c.set(k, v);
     }
     return c;
   }
