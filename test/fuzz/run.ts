@@ -134,6 +134,8 @@ function main(): void {
     } catch (e) {
       if (!(e instanceof FuzzFailure)) throw e;
       s.failures.push(`case ${i} (${c.label}): ${e.message}`);
+      // Said at once too: a long run may be stopped before its summary.
+      process.stderr.write(`fuzz: failure at case ${i} (${c.label}): ${e.message.split('\n')[0]}\n`);
     }
     dog.stop();
     const ms = performance.now() - t0;
