@@ -14,9 +14,13 @@
 #include <atomic>
 #include <cerrno>
 #include <climits>
+#include <condition_variable>
 #include <cstring>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <system_error>
+#include <thread>
 
 #include "args.h"
 #include "crc32.h"
@@ -292,6 +296,8 @@ Napi::Value MapTensor(const Args& a) {
 // a CUDA tensor is copied to the host once). The list owns what keeps the memory alive until the work is done.
 struct Segments {
   std::vector<iovec> iov;
+  // Which segments are JS memory (Buffers), which the writer may patch.
+  std::vector<bool> fromJs;
   std::vector<at::Tensor> tensors;
   std::vector<Napi::ObjectReference> refs;
 
@@ -300,7 +306,9 @@ struct Segments {
       throw ArgError("argument " + std::to_string(i) + ": expected an array of segments");
     Napi::Array arr = a[i].As<Napi::Array>();
     iov.reserve(arr.Length());
+    fromJs.reserve(arr.Length());
     for (uint32_t k = 0; k < arr.Length(); k++) {
+      fromJs.push_back(arr.Get(k).IsTypedArray());
       Napi::Value v = arr.Get(k);
       if (v.IsTypedArray()) {
         auto ta = v.As<Napi::TypedArray>();
@@ -332,52 +340,137 @@ Napi::Value Crc32(const Args& a) {
 // ---- writing
 // ------------------------------------------------------------------------------------------------------------
 
-// Writes every byte of iov to fd. With `writeback` (the file is to be synced), the written pages are handed to the
-// disk every kWritebackPiece bytes (sync_file_range), so that the disk works while the rest is copied and the final
-// fsync waits for the last piece only, not for the whole file (perf: a 1 GiB durable save took write + flush time).
-void WriteAll(int fd, std::vector<iovec> iov, const std::string& path, bool writeback) {
-  constexpr size_t kWritebackPiece = 32u << 20;
-  size_t first = 0;
-  off_t done = 0, handedOver = 0;
-  while (first < iov.size()) {
-    int count = static_cast<int>(std::min<size_t>(iov.size() - first, IOV_MAX));
-    // With writeback, one call writes at most a piece: the entry that crosses the limit is cut short for this call.
-    int cut = -1;
-    size_t whole = 0;
-    if (writeback) {
-      size_t bytes = 0;
-      for (int k = 0; k < count; k++) {
-        iovec& v = iov[first + k];
-        if (bytes + v.iov_len > kWritebackPiece) {
-          cut = k;
-          whole = v.iov_len;
-          v.iov_len = kWritebackPiece - bytes;
-          count = k + 1;
-          break;
+// Writes the bytes of iovecs to fd, in order, across calls. With `writeback` (the file is to be synced), the written
+// pages are handed to the disk every kWritebackPiece bytes (sync_file_range), so that the disk works while the rest is
+// copied and the final fsync waits for the last piece only (perf: a 1 GiB durable save took write + flush time).
+class FileWriter {
+ public:
+  FileWriter(int fd, const std::string& path, bool writeback) : fd_(fd), path_(path), writeback_(writeback) {}
+
+  void Write(std::vector<iovec> iov) {
+    constexpr size_t kWritebackPiece = 32u << 20;
+    size_t first = 0;
+    while (first < iov.size()) {
+      int count = static_cast<int>(std::min<size_t>(iov.size() - first, IOV_MAX));
+      // With writeback, one call writes at most a piece: the entry that crosses the limit is cut short for this call.
+      int cut = -1;
+      size_t whole = 0;
+      if (writeback_) {
+        size_t bytes = 0;
+        for (int k = 0; k < count; k++) {
+          iovec& v = iov[first + k];
+          if (bytes + v.iov_len > kWritebackPiece) {
+            cut = k;
+            whole = v.iov_len;
+            v.iov_len = kWritebackPiece - bytes;
+            count = k + 1;
+            break;
+          }
+          bytes += v.iov_len;
         }
-        bytes += v.iov_len;
+      }
+      ssize_t n = ::writev(fd_, &iov[first], count);
+      if (cut >= 0) iov[first + cut].iov_len = whole;
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        throw OsError(errno, "write", path_);
+      }
+      size_t left = static_cast<size_t>(n);
+      while (first < iov.size() && left >= iov[first].iov_len) left -= iov[first++].iov_len;
+      if (left > 0) {
+        iov[first].iov_base = static_cast<uint8_t*>(iov[first].iov_base) + left;
+        iov[first].iov_len -= left;
+      }
+      while (first < iov.size() && iov[first].iov_len == 0) first++;
+      done_ += n;
+      if (writeback_ && static_cast<size_t>(done_ - handedOver_) >= kWritebackPiece) {
+        // Advisory: file systems that cannot start writeback this way just flush at fsync.
+        ::sync_file_range(fd_, handedOver_, done_ - handedOver_, SYNC_FILE_RANGE_WRITE);
+        handedOver_ = done_;
       }
     }
-    ssize_t n = ::writev(fd, &iov[first], count);
-    if (cut >= 0) iov[first + cut].iov_len = whole;
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      throw OsError(errno, "write", path);
-    }
-    size_t left = static_cast<size_t>(n);
-    while (first < iov.size() && left >= iov[first].iov_len) left -= iov[first++].iov_len;
-    if (left > 0) {
-      iov[first].iov_base = static_cast<uint8_t*>(iov[first].iov_base) + left;
-      iov[first].iov_len -= left;
-    }
-    while (first < iov.size() && iov[first].iov_len == 0) first++;
-    done += n;
-    if (writeback && static_cast<size_t>(done - handedOver) >= kWritebackPiece) {
-      // Advisory: file systems that cannot start writeback this way just flush at fsync.
-      ::sync_file_range(fd, handedOver, done - handedOver, SYNC_FILE_RANGE_WRITE);
-      handedOver = done;
-    }
   }
+
+ private:
+  int fd_;
+  const std::string& path_;
+  bool writeback_;
+  off_t done_ = 0, handedOver_ = 0;
+};
+
+// The CRC-32 of iov[source] goes, little-endian, at byte `offset` of iov[target] (JS memory) before that segment is
+// written: a zip's CRCs are computed while its records are written instead of before (perf: the CRCs of a 1 GiB save
+// took a sixth of its time).
+struct CrcPatch {
+  size_t source, target, offset;
+};
+
+// Writes iov to fd, filling in the patches: a helper thread computes the CRCs of the patches' sources in order while
+// this one writes, and waits for a CRC only when it reaches the segment that holds it.
+void WriteContents(int fd, const std::vector<iovec>& iov, const std::string& path, bool writeback,
+                   const std::vector<CrcPatch>& patches) {
+  FileWriter out(fd, path, writeback);
+  if (patches.empty()) return out.Write(iov);
+  std::vector<size_t> sources;
+  for (const CrcPatch& p : patches) sources.push_back(p.source);
+  std::sort(sources.begin(), sources.end());
+  sources.erase(std::unique(sources.begin(), sources.end()), sources.end());
+  std::vector<uint32_t> crcs(sources.size(), 0);
+  std::mutex mu;
+  std::condition_variable cv;
+  size_t ready = 0;
+  bool stop = false;
+  auto checksum = [&](size_t k) {
+    return tn::Crc32(0, static_cast<const uint8_t*>(iov[sources[k]].iov_base), iov[sources[k]].iov_len);
+  };
+  std::thread helper;
+  try {
+    helper = std::thread([&] {
+      for (size_t k = 0; k < sources.size(); k++) {
+        uint32_t crc = checksum(k);
+        std::lock_guard<std::mutex> lock(mu);
+        if (stop) return;
+        crcs[k] = crc;
+        ready = k + 1;
+        cv.notify_all();
+      }
+    });
+  } catch (const std::system_error&) {
+    for (size_t k = 0; k < sources.size(); k++) crcs[k] = checksum(k);
+    ready = sources.size();
+  }
+  struct Joiner {
+    std::thread& t;
+    std::mutex& mu;
+    bool& stop;
+    ~Joiner() {
+      if (!t.joinable()) return;
+      {
+        std::lock_guard<std::mutex> lock(mu);
+        stop = true;
+      }
+      t.join();
+    }
+  } joiner{helper, mu, stop};
+  std::vector<CrcPatch> byTarget = patches;
+  std::sort(byTarget.begin(), byTarget.end(), [](const CrcPatch& x, const CrcPatch& y) { return x.target < y.target; });
+  size_t begin = 0;
+  for (const CrcPatch& p : byTarget) {
+    if (p.target > begin) {
+      out.Write(std::vector<iovec>(iov.begin() + begin, iov.begin() + p.target));
+      begin = p.target;
+    }
+    const size_t k = std::lower_bound(sources.begin(), sources.end(), p.source) - sources.begin();
+    uint32_t crc;
+    {
+      std::unique_lock<std::mutex> lock(mu);
+      cv.wait(lock, [&] { return ready > k; });
+      crc = crcs[k];
+    }
+    uint8_t* at = static_cast<uint8_t*>(iov[p.target].iov_base) + p.offset;
+    for (int b = 0; b < 4; b++) at[b] = static_cast<uint8_t>(crc >> (8 * b));
+  }
+  out.Write(std::vector<iovec>(iov.begin() + begin, iov.end()));
 }
 
 std::string DirOf(const std::string& path) {
@@ -391,12 +484,13 @@ std::atomic<uint64_t> gTmpCounter{0};
 
 // Writes the segments to path. Atomic: a temporary file beside the target, fsync, rename over it, fsync the folder,
 // so that the path holds the old or the new file whatever happens, never a torn one.
-void WriteFileImpl(const std::string& path, const std::vector<iovec>& iov, bool atomic, bool sync) {
+void WriteFileImpl(const std::string& path, const std::vector<iovec>& iov, bool atomic, bool sync,
+                   const std::vector<CrcPatch>& patches) {
   if (!atomic) {
     int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
     if (fd < 0) throw OsError(errno, "open", path);
     try {
-      WriteAll(fd, iov, path, sync);
+      WriteContents(fd, iov, path, sync, patches);
       if (sync && ::fsync(fd) != 0) throw OsError(errno, "fsync", path);
     } catch (...) {
       ::close(fd);
@@ -415,7 +509,7 @@ void WriteFileImpl(const std::string& path, const std::vector<iovec>& iov, bool 
     // Keep the mode of the file being replaced, as writing over it in place would.
     struct stat st;
     if (::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode)) ::fchmod(fd, st.st_mode & 07777);
-    WriteAll(fd, iov, tmp, sync);
+    WriteContents(fd, iov, tmp, sync, patches);
     if (sync && ::fsync(fd) != 0) throw OsError(errno, "fsync", tmp);
     if (::close(fd) != 0) {
       fd = -1;
@@ -437,12 +531,37 @@ void WriteFileImpl(const std::string& path, const std::vector<iovec>& iov, bool 
   }
 }
 
-// writeFile(path, segments, atomic, fsync)
+// The CRC patches of writeFile: flat [source, target, offset, …], checked against the segments.
+std::vector<CrcPatch> PatchesOf(const Args& a, size_t i, const Segments& s) {
+  std::vector<CrcPatch> out;
+  if (a.isNullish(i)) return out;
+  std::vector<int64_t> flat = a.ints(i);
+  if (flat.size() % 3 != 0)
+    throw ArgError("argument " + std::to_string(i) + ": expected [source, target, offset] triples");
+  std::vector<bool> target(s.iov.size(), false);
+  for (size_t k = 0; k < flat.size(); k += 3) {
+    const int64_t n = static_cast<int64_t>(s.iov.size());
+    if (flat[k] < 0 || flat[k] >= n || flat[k + 1] < 0 || flat[k + 1] >= n || flat[k + 2] < 0)
+      throw ArgError("a CRC patch names a segment that does not exist");
+    CrcPatch p{static_cast<size_t>(flat[k]), static_cast<size_t>(flat[k + 1]), static_cast<size_t>(flat[k + 2])};
+    if (!s.fromJs[p.target] || p.offset > s.iov[p.target].iov_len || s.iov[p.target].iov_len - p.offset < 4)
+      throw ArgError("a CRC patch must lie inside a Buffer segment");
+    target[p.target] = true;
+    out.push_back(p);
+  }
+  // A source that is patched itself would be checksummed before or after its patch, depending on timing.
+  for (const CrcPatch& p : out)
+    if (target[p.source]) throw ArgError("a CRC patch's source is itself patched");
+  return out;
+}
+
+// writeFile(path, segments, atomic, fsync[, crcPatches])
 Napi::Value WriteFile(const Args& a) {
   std::string path = a.str(0);
   Segments s(a, 1, false);
+  std::vector<CrcPatch> patches = PatchesOf(a, 4, s);
   try {
-    WriteFileImpl(path, s.iov, a.flag(2), a.flag(3));
+    WriteFileImpl(path, s.iov, a.flag(2), a.flag(3), patches);
   } catch (const OsError& e) {
     throw ToJs(a.env(), e);
   }
@@ -453,20 +572,22 @@ Napi::Value WriteFile(const Args& a) {
 class IoWorker : public Napi::AsyncWorker {
  public:
   enum class Kind { Write, Crc };
-  IoWorker(Napi::Env env, Kind kind, std::unique_ptr<Segments> segs, std::string path, bool atomic, bool sync)
+  IoWorker(Napi::Env env, Kind kind, std::unique_ptr<Segments> segs, std::string path, bool atomic, bool sync,
+           std::vector<CrcPatch> patches = {})
       : Napi::AsyncWorker(env),
         deferred_(Napi::Promise::Deferred::New(env)),
         kind_(kind),
         segs_(std::move(segs)),
         path_(std::move(path)),
         atomic_(atomic),
-        sync_(sync) {}
+        sync_(sync),
+        patches_(std::move(patches)) {}
   Napi::Promise Promise() { return deferred_.Promise(); }
 
   void Execute() override {
     try {
       if (kind_ == Kind::Write) {
-        WriteFileImpl(path_, segs_->iov, atomic_, sync_);
+        WriteFileImpl(path_, segs_->iov, atomic_, sync_, patches_);
       } else {
         crcs_ = Crc32Ranges(segs_->iov, at::get_num_threads());
       }
@@ -495,6 +616,7 @@ class IoWorker : public Napi::AsyncWorker {
   std::unique_ptr<Segments> segs_;
   std::string path_;
   bool atomic_, sync_;
+  std::vector<CrcPatch> patches_;
   std::vector<uint32_t> crcs_;
   std::unique_ptr<OsError> os_;
 };
@@ -502,7 +624,9 @@ class IoWorker : public Napi::AsyncWorker {
 Napi::Value WriteFileAsync(const Args& a) {
   std::string path = a.str(0);
   auto segs = std::make_unique<Segments>(a, 1, true);
-  auto* w = new IoWorker(a.env(), IoWorker::Kind::Write, std::move(segs), path, a.flag(2), a.flag(3));
+  std::vector<CrcPatch> patches = PatchesOf(a, 4, *segs);
+  auto* w =
+      new IoWorker(a.env(), IoWorker::Kind::Write, std::move(segs), path, a.flag(2), a.flag(3), std::move(patches));
   Napi::Promise p = w->Promise();
   w->Queue();
   return p;

@@ -315,8 +315,18 @@ export interface Native {
   mapTensor(m: MappedFile, offset: number, nbytes: number, dtype: string, ...view: ViewArgs | []): H;
   crc32(segments: Segment[]): number[];
   crc32Async(segments: Segment[]): Promise<number[]>;
-  writeFile(path: string, segments: Segment[], atomic: boolean, fsync: boolean): void;
-  writeFileAsync(path: string, segments: Segment[], atomic: boolean, fsync: boolean): Promise<void>;
+  /**
+   * Writes the segments in order; `crcPatches` ([source, target, offset] triples) puts the CRC-32 of each source
+   * segment into a Buffer segment at that offset, computed on another thread while the file is written.
+   */
+  writeFile(path: string, segments: Segment[], atomic: boolean, fsync: boolean, crcPatches?: number[]): void;
+  writeFileAsync(
+    path: string,
+    segments: Segment[],
+    atomic: boolean,
+    fsync: boolean,
+    crcPatches?: number[],
+  ): Promise<void>;
   /** A CPU tensor copied to a CUDA device through pinned staging buffers (a plain copy for any other target). */
   copyToDevice(t: H, device: string): H;
   nativeSave(tensors: H[] | Record<string, H>, path: string): void;

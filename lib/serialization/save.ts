@@ -11,7 +11,7 @@ import { legacySegments } from './legacy-write';
 import { pickle, PickleProtocol } from './pickler';
 import { removeStaleTemps, removeStaleTempsAsync } from './stale-temps';
 import { SavedStorage, StorageTable } from './torch-reduce';
-import { zipSegments } from './zip-write';
+import { RecordToWrite, zipLayout, ZipLayout, zipSegments } from './zip-write';
 
 /** Options of {@link save} and {@link saveAsync}. */
 export interface SaveOptions {
@@ -67,6 +67,11 @@ interface Plan {
   crcInputs: Segment[];
   layout(crcs: number[]): Segment[];
   /**
+   * For a file of large storages (zip only): the layout with its CRC-32 fields left for the writer, which computes
+   * them on another thread while it writes (perf: computing them first took a sixth of a 1 GiB save).
+   */
+  patchedLayout: (() => ZipLayout) | null;
+  /**
    * Frees the handles over the storages' bytes once the file is written. Each counts its storage's bytes as memory
    * held (binding/tensor.cc) on top of the tensor's own handle: left to the GC, saving a large tensor twice pushed
    * the count past the pressure mark and forced a full collection, blocking the event loop for tens of ms.
@@ -81,22 +86,32 @@ function plan(obj: unknown, target: SaveTarget, o: Required<SaveOptions>, sync: 
   const table = new StorageTable(legacy, sync);
   const data = pickle(obj, table, o.pickleProtocol);
   const release = (): void => table.release();
-  if (legacy) return { crcInputs: [], layout: () => legacySegments(data, table.storages, o.pickleProtocol), release };
+  if (legacy) {
+    const layout = (): Segment[] => legacySegments(data, table.storages, o.pickleProtocol);
+    return { crcInputs: [], layout, patchedLayout: null, release };
+  }
   const byKey: SavedStorage[] = [...table.storages].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   const contents: [string, Segment, number][] = [
     ['data.pkl', data, data.length],
     ...byKey.map((s): [string, Segment, number] => [`data/${s.key}`, s.bytes, s.nbytes]),
     ['version', VERSION_RECORD, VERSION_RECORD.length],
   ];
+  const records = (crcs: number[] | null): RecordToWrite[] =>
+    contents.map(([name, seg, size], i) => ({ name: `${prefix}/${name}`, data: seg, size, crc: crcs ? crcs[i] : 0 }));
+  const storageBytes = byKey.reduce((n, s) => n + s.nbytes, 0);
   return {
     crcInputs: contents.map(([, seg]) => seg),
-    layout: (crcs) =>
-      zipSegments(
-        contents.map(([name, seg, size], i) => ({ name: `${prefix}/${name}`, data: seg, size, crc: crcs[i] })),
-      ),
+    layout: (crcs) => zipSegments(records(crcs)),
+    patchedLayout: storageBytes >= OVERLAPPED_CRC_FROM ? () => zipLayout(records(null)) : null,
     release,
   };
 }
+
+/**
+ * Storages adding up to this many bytes are checksummed while written; below it, first (one writev for all the
+ * records beats a write per record for files of many small tensors).
+ */
+const OVERLAPPED_CRC_FROM = 16 << 20;
 
 /** The non-empty segments as Buffers for a stream (tensor bytes viewed in place, not copied). */
 function streamChunks(segments: Segment[]): Uint8Array[] {
@@ -117,12 +132,14 @@ export function save(obj: unknown, f: SaveTarget, opts: SaveOptions = {}): void 
   const o = checkOptions(f, opts);
   const p = plan(obj, f, o, true);
   try {
-    const segments = p.layout(p.crcInputs.length ? native.crc32(p.crcInputs) : []);
     if (typeof f === 'string') {
       // A save to this path that was killed before its rename left a temporary file: clear it (stale-temps.ts).
       if (o.atomic) removeStaleTemps(f);
-      native.writeFile(f, segments, o.atomic, o.fsync);
+      const z = p.patchedLayout?.();
+      if (z) native.writeFile(f, z.segments, o.atomic, o.fsync, z.crcPatches);
+      else native.writeFile(f, p.layout(p.crcInputs.length ? native.crc32(p.crcInputs) : []), o.atomic, o.fsync);
     } else {
+      const segments = p.layout(p.crcInputs.length ? native.crc32(p.crcInputs) : []);
       // The Buffers the stream may keep hold their own references to the tensor memory (bytesView).
       for (const chunk of streamChunks(segments)) f.write(chunk);
     }
@@ -140,11 +157,14 @@ export async function saveAsync(obj: unknown, f: SaveTarget, opts: SaveOptions =
   const o = checkOptions(f, opts);
   const p = plan(obj, f, o, false);
   try {
-    const segments = p.layout(p.crcInputs.length ? await native.crc32Async(p.crcInputs) : []);
     if (typeof f === 'string') {
       if (o.atomic) await removeStaleTempsAsync(f);
+      const z = p.patchedLayout?.();
+      if (z) return await native.writeFileAsync(f, z.segments, o.atomic, o.fsync, z.crcPatches);
+      const segments = p.layout(p.crcInputs.length ? await native.crc32Async(p.crcInputs) : []);
       return await native.writeFileAsync(f, segments, o.atomic, o.fsync);
     }
+    const segments = p.layout(p.crcInputs.length ? await native.crc32Async(p.crcInputs) : []);
     await writeStream(f, streamChunks(segments));
   } finally {
     p.release();

@@ -98,10 +98,28 @@ function zip64Extra(f: Fields, size: number, offset: number, compressed: number)
  * and five segments to write, per record).
  */
 export function zipSegments(records: readonly RecordToWrite[]): Segment[] {
+  return zipLayout(records).segments;
+}
+
+/** The segments of an archive, and where each record's CRC-32 goes in them (see {@link zipLayout}). */
+export interface ZipLayout {
+  segments: Segment[];
+  /**
+   * Flat [source, target, offset] triples: the CRC-32 of segments[source] (a record's data) belongs at byte `offset`
+   * of segments[target] (its data descriptor and its central-directory entry), for a writer that computes the CRCs
+   * while it writes (native writeFile's patches).
+   */
+  crcPatches: number[];
+}
+
+/** {@link zipSegments}, with where each non-empty record's CRC-32 field lies. */
+export function zipLayout(records: readonly RecordToWrite[]): ZipLayout {
   const local = new Fields();
   const central = new Fields();
   /** Where each record's data goes between the slices of `local`. */
   const dataAt: number[] = [];
+  /** Where each non-empty record's CRC fields are: in `local` (descriptor) and in `central`. */
+  const crcFields: { record: number; descriptor: number; central: number }[] = [];
   let cursor = 0;
   for (const r of records) {
     const name = Buffer.from(r.name, 'utf8');
@@ -129,6 +147,8 @@ export function zipSegments(records: readonly RecordToWrite[]): Segment[] {
     local.u16(EXTRA_PADDING_ID).u16(pad).repeat(PAD_BYTE, pad);
     dataAt.push(local.length);
     const descriptorStart = local.length;
+    if (r.size > 0)
+      crcFields.push({ record: dataAt.length - 1, descriptor: descriptorStart + 4, central: central.length + 16 });
     if (r.size > 0) {
       if (zip64) local.u32(SIG_DESCRIPTOR).u32(r.crc).u64(r.size).u64(r.size);
       else local.u32(SIG_DESCRIPTOR).u32(r.crc).u32(r.size).u32(r.size);
@@ -158,6 +178,7 @@ export function zipSegments(records: readonly RecordToWrite[]): Segment[] {
   const centralStart = cursor;
   const centralSize = central.length;
   const n = records.length;
+  const centralAt = local.length;
   local.bytes(central.sink.take());
   local
     .u32(SIG_ZIP64_EOCD)
@@ -185,12 +206,38 @@ export function zipSegments(records: readonly RecordToWrite[]): Segment[] {
     .u32(Math.min(centralStart, ZIP64_MARKER))
     .u16(0);
   const bytes = local.sink.take();
-  const out: Segment[] = [];
+  const segments: Segment[] = [];
+  /** Each slice of `bytes` in `segments`: its index and where it starts. */
+  const slices: { index: number; start: number }[] = [];
+  const dataIndex: number[] = [];
+  const pushSlice = (start: number, end: number): void => {
+    if (end === start) return;
+    slices.push({ index: segments.length, start });
+    segments.push(bytes.subarray(start, end));
+  };
   let from = 0;
   records.forEach((r, i) => {
-    out.push(bytes.subarray(from, dataAt[i]), r.data);
+    pushSlice(from, dataAt[i]);
+    // As before, empty Buffers are left out; empty tensors stay (the writer skips them).
+    dataIndex.push(r.data instanceof Uint8Array && r.data.length === 0 ? -1 : segments.length);
+    if (dataIndex[i] >= 0) segments.push(r.data);
     from = dataAt[i];
   });
-  out.push(bytes.subarray(from));
-  return out.filter((s) => !(s instanceof Uint8Array) || s.length > 0);
+  pushSlice(from, bytes.length);
+  const crcPatches: number[] = [];
+  let s = 0;
+  const place = (pos: number): void => {
+    while (s + 1 < slices.length && slices[s + 1].start <= pos) s++;
+    crcPatches.push(slices[s].index, pos - slices[s].start);
+  };
+  // Descriptors in file order, then the central directory, so each lookup moves forward.
+  for (const f of crcFields) {
+    crcPatches.push(dataIndex[f.record]);
+    place(f.descriptor);
+  }
+  for (const f of crcFields) {
+    crcPatches.push(dataIndex[f.record]);
+    place(centralAt + f.central);
+  }
+  return { segments, crcPatches };
 }
