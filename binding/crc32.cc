@@ -102,6 +102,29 @@ bool HasFolding() {
 
 #endif
 
+// a·b modulo P for bit-reflected polynomials (bit 31 is the coefficient of x^0), shift-and-add.
+uint32_t MulModP(uint32_t a, uint32_t b) {
+  uint32_t product = 0;
+  for (uint32_t bit = 1u << 31; bit != 0; bit >>= 1) {
+    if (a & bit) product ^= b;
+    b = (b & 1u) ? (b >> 1) ^ 0xEDB88320u : b >> 1;  // b·x
+  }
+  return product;
+}
+
+// The CRC of A followed by B from the CRCs of A and of B and B's length: the state after A, moved past B's length
+// (times x^(8·length), by squaring), plus B's own. (zlib has crc32_combine, but which name it declares depends on
+// the build's large-file macros.)
+uint32_t CombineCrc(uint32_t crcA, uint32_t crcB, uint64_t lengthB) {
+  uint32_t shift = 1u << 31;        // x^0
+  uint32_t power = 1u << (31 - 8);  // x^8: one byte
+  for (; lengthB != 0; lengthB >>= 1) {
+    if (lengthB & 1) shift = MulModP(power, shift);
+    power = MulModP(power, power);
+  }
+  return MulModP(shift, crcA) ^ crcB;
+}
+
 // Inputs are cut into pieces of this size for the threads; below this many bytes in all, one thread does everything
 // (starting threads costs more than it saves).
 constexpr size_t kPiece = 8u << 20;
@@ -156,9 +179,7 @@ std::vector<uint32_t> Crc32Ranges(const std::vector<iovec>& ranges, int threads)
   std::vector<bool> started(ranges.size(), false);
   for (const Piece& piece : pieces) {
     uint32_t& crc = out[piece.range];
-    crc = started[piece.range]
-              ? static_cast<uint32_t>(::crc32_combine(crc, piece.crc, static_cast<z_off_t>(piece.length)))
-              : piece.crc;
+    crc = started[piece.range] ? CombineCrc(crc, piece.crc, piece.length) : piece.crc;
     started[piece.range] = true;
   }
   return out;
