@@ -8,6 +8,7 @@ import { Device } from '../device';
 import type { Where } from './load-errors';
 import { NumpyArray, NumpyScalar } from './numpy';
 import { ByteArray, Float, FrozenSet, isMarkedFloat, OrderedDict, PyGlobal, Size, Tuple } from './python';
+import { describeValue } from './unpickler';
 import { badValue, intArg } from './pickle-args';
 
 type Call = (args: Tuple, fn: PyGlobal, where: Where) => unknown;
@@ -15,7 +16,7 @@ type Call = (args: Tuple, fn: PyGlobal, where: Where) => unknown;
 /** Python's str.encode for the codecs pickles use (protocol 2 writes bytes as `_codecs.encode(str, 'latin1')`). */
 function encode(s: unknown, encoding: unknown, where: Where): Buffer {
   if (typeof s !== 'string') return badValue('encode() argument must be str', where);
-  const enc = String(encoding ?? 'utf-8')
+  const enc = describeValue(encoding ?? 'utf-8')
     .toLowerCase()
     .replace(/_/g, '-');
   if (['latin1', 'latin-1', 'iso-8859-1', 'iso8859-1', 'l1'].includes(enc)) {

@@ -11,6 +11,7 @@ import { loadError, LoadErrorCode, Where } from './load-errors';
 import { badValue, intArg, intsArg } from './pickle-args';
 import { NumpyArray } from './numpy';
 import { PyGlobal, TorchDtype, Tuple } from './python';
+import { describeValue } from './unpickler';
 import { StorageRecord } from './storage-read';
 
 function boolArg(v: unknown, what: string, where: Where): boolean {
@@ -124,7 +125,7 @@ function rebuildParameterWithState(args: Tuple, where: Where): Parameter {
 
 /** Devices a tensor built from data (not a storage) may be put on here. */
 function placeOn(t: Tensor, device: unknown, where: Where): Tensor {
-  const d = String(device);
+  const d = describeValue(device);
   if (d === 'cpu') return t;
   throw loadError(LoadErrorCode.BAD_LOCATION, `cannot rebuild a tensor on device '${d}'`, where);
 }
@@ -176,7 +177,7 @@ function rebuildQTensor(args: Tuple, where: Where): Tensor {
   } else {
     throw loadError(
       LoadErrorCode.UNSUPPORTED,
-      `quantization scheme '${scheme || String(args[4])}' is not supported`,
+      `quantization scheme '${scheme || describeValue(args[4])}' is not supported`,
       where,
     );
   }

@@ -12,6 +12,7 @@ import { loadError, LoadErrorCode, Where } from './load-errors';
 import type { Restore } from './map-location';
 import { badValue, intArg } from './pickle-args';
 import { PyGlobal } from './python';
+import { describeValue } from './unpickler';
 import { dtypeOfStorageClass } from './storage-types';
 
 /** Where a file's storages go, and what the loader frees when it is done. */
@@ -315,7 +316,7 @@ export interface StoragePid {
 /** Parses and checks a storage persistent id. */
 export function parseStoragePid(pid: unknown, where: Where): StoragePid {
   if (!Array.isArray(pid) || pid[0] !== 'storage') {
-    const kind = Array.isArray(pid) ? String(pid[0]) : typeof pid;
+    const kind = Array.isArray(pid) ? describeValue(pid[0]) : typeof pid;
     return badValue(`Unknown typename for persistent_load, expected 'storage' but got '${kind}'`, where);
   }
   if (pid.length !== 5 && pid.length !== 6) badValue(`a storage persistent id has ${pid.length} items`, where);
@@ -327,12 +328,14 @@ export function parseStoragePid(pid: unknown, where: Where): StoragePid {
   const view = pid[5] as unknown;
   const name = type instanceof PyGlobal ? type.name : '';
   const dtype = dtypeOfStorageClass(name);
-  if (dtype === undefined) return badValue(`unknown storage type ${String(type)}`, where);
+  if (dtype === undefined) return badValue(`unknown storage type ${describeValue(type)}`, where);
   if (typeof key !== 'string' && typeof key !== 'number') badValue('a storage key must be a string', where);
   if (typeof location !== 'string') badValue('a storage location must be a string', where);
   let v: StoragePid['view'] = null;
   if (view !== undefined && view !== null) {
     if (!Array.isArray(view) || view.length !== 3) return badValue('bad storage view metadata', where);
+    if (typeof view[0] !== 'string' && typeof view[0] !== 'number')
+      badValue('a storage view key must be a string', where);
     v = {
       key: String(view[0]),
       offset: intArg(view[1], 'view offset', where),

@@ -699,3 +699,13 @@ export function describeTarget(v: unknown): string {
   if (typeof v === 'object') return `a ${v.constructor?.name ?? 'object'}`;
   return `a ${typeof v}`;
 }
+
+/**
+ * A value from the file as an error message shows it: containers (which may nest a million deep: hooks run before
+ * the nesting depth is checked, and String() of such a tuple overflowed the stack) as what they are ('a tuple'),
+ * anything else (strings, numbers, devices, globals) as itself.
+ */
+export function describeValue(v: unknown): string {
+  if (Array.isArray(v) || v instanceof Map || v instanceof Set || v instanceof PyObject) return describeTarget(v);
+  return String(v);
+}
