@@ -213,6 +213,14 @@ function syntheticSeeds(canary: string): Seed[] {
     zipOf(tensorPickle(4, 0, [big, big], [0, 0]), [['0', FLOATS4]]),
     'loads',
   );
+  // A persistent id naming a tuple nested 10^5 deep: hooks see it before the depth check, and its message must not
+  // render it (String() of it overflowed the stack).
+  const deepTuple = Buffer.concat([Buffer.from(')'), repeat(Buffer.from([0x85]), 100_000)]);
+  add(
+    'persistent id of a tuple 10^5 deep',
+    zipOf(pickleOf(deepTuple, Buffer.from([0x85]), Buffer.from('Q'))),
+    'BAD_VALUE',
+  );
   add('memo reference to nothing', zipOf(pickleOf(Buffer.from([0x6a, 0xff, 0xff, 0xff, 0xff]))), 'PICKLE_CORRUPT');
   add('empty file', Buffer.alloc(0), 'EMPTY_FILE');
   add('a local header and nothing else', Buffer.from('PK\x03\x04', 'latin1'), 'ZIP_CORRUPT');
