@@ -1,6 +1,10 @@
 // The functional neural-network ops behind torch.nn.functional, each the ATen op Python's F.* calls.
 #include <ATen/ATen.h>
 
+#include <cmath>
+#include <string>
+#include <vector>
+
 #include "args.h"
 #include "tensor.h"
 
@@ -84,6 +88,122 @@ Napi::Value GradCached(const Args& a) {
   return a.ret(g);
 }
 
+// ---- chains of layers ------------------------------------------------------------------------------------------
+
+// The step codes of chain(); lib/nn/chain.ts writes them (keep the two lists in step).
+enum ChainStep : int {
+  kChainConv2d = 1,      // weight, bias | null; stride h w, padding h w, dilation h w, groups
+  kChainLinear = 2,      // weight, bias | null
+  kChainRelu = 3,        // inplace (0 | 1)
+  kChainMaxPool2d = 4,   // kernel h w, stride h w, padding h w, dilation h w, ceilMode
+  kChainDropout = 5,     // p, training, inplace
+  kChainFlatBatch = 6,   // x.view(x.size(0), -1)
+};
+
+// Reads a chain's codes (numbers) and tensors (handles or null) in order, each read checked.
+class ChainReader {
+ public:
+  ChainReader(const Args& a, size_t codesArg, size_t tensorsArg) : a_(a) {
+    if (codesArg >= a.size() || !a[codesArg].IsTypedArray() ||
+        a[codesArg].As<Napi::TypedArray>().TypedArrayType() != napi_float64_array)
+      throw ArgError("argument " + std::to_string(codesArg) + ": expected a Float64Array");
+    auto codes = a[codesArg].As<Napi::Float64Array>();
+    codes_ = codes.Data();
+    nCodes_ = codes.ElementLength();
+    if (tensorsArg >= a.size() || !a[tensorsArg].IsArray())
+      throw ArgError("argument " + std::to_string(tensorsArg) + ": expected an array of tensor handles");
+    tensors_ = a[tensorsArg].As<Napi::Array>();
+  }
+  bool done() const { return code_ >= nCodes_; }
+  int64_t i64() {
+    if (code_ >= nCodes_) throw ArgError("chain: the codes end inside a step");
+    const double d = codes_[code_++];
+    if (!std::isfinite(d) || d != std::floor(d) || std::fabs(d) > 9007199254740992.0)
+      throw ArgError("chain: expected an integer code");
+    return static_cast<int64_t>(d);
+  }
+  double f64() {
+    if (code_ >= nCodes_) throw ArgError("chain: the codes end inside a step");
+    return codes_[code_++];
+  }
+  std::vector<int64_t> pair() { return {i64(), i64()}; }
+  c10::optional<at::Tensor> optTensor() {
+    if (tensor_ >= tensors_.Length()) throw ArgError("chain: the tensors end inside a step");
+    Napi::Value v = tensors_.Get(tensor_++);
+    if (v.IsNull() || v.IsUndefined()) return c10::nullopt;
+    TensorWrap* w = TensorWrap::FromValue(a_.env(), v);
+    if (!w) throw ArgError("chain: expected a tensor handle");
+    return w->get();
+  }
+  at::Tensor tensor() {
+    auto t = optTensor();
+    if (!t) throw ArgError("chain: expected a tensor handle, got null");
+    return *t;
+  }
+
+ private:
+  const Args& a_;
+  const double* codes_ = nullptr;
+  size_t nCodes_ = 0;
+  size_t code_ = 0;
+  Napi::Array tensors_;
+  uint32_t tensor_ = 0;
+};
+
+// chain(input, codes: Float64Array, tensors[]): a run of built-in layers (Sequential's children, LeNet2's stages) in
+// one call, each step the ATen op its module's forward calls. Only the result gets a handle: the intermediates die
+// here as they would in Python, where making, wrapping and collecting a handle for each one was a fifth of a
+// batch-1 forward. Autograd records the same graph as layer by layer.
+Napi::Value Chain(const Args& a) {
+  at::Tensor x = a.tensor(0);
+  ChainReader r(a, 1, 2);
+  while (!r.done()) {
+    switch (r.i64()) {
+      case kChainConv2d: {
+        at::Tensor w = r.tensor();
+        auto b = r.optTensor();
+        auto stride = r.pair(), padding = r.pair(), dilation = r.pair();
+        x = at::conv2d(x, w, b, stride, padding, dilation, r.i64());
+        break;
+      }
+      case kChainLinear: {
+        at::Tensor w = r.tensor();
+        auto b = r.optTensor();
+        x = at::linear(x, w, b);
+        break;
+      }
+      case kChainRelu:
+        if (r.i64())
+          at::relu_(x);
+        else
+          x = at::relu(x);
+        break;
+      case kChainMaxPool2d: {
+        auto kernel = r.pair(), stride = r.pair(), padding = r.pair(), dilation = r.pair();
+        x = at::max_pool2d(x, kernel, stride, padding, dilation, r.i64() != 0);
+        break;
+      }
+      case kChainDropout: {
+        const double p = r.f64();
+        const bool training = r.i64() != 0;
+        if (r.i64())
+          at::dropout_(x, p, training);
+        else
+          x = at::dropout(x, p, training);
+        break;
+      }
+      case kChainFlatBatch:
+        x = x.view({x.size(0), -1});
+        break;
+      default:
+        throw ArgError("chain: unknown step");
+    }
+  }
+  // Only in-place steps: the input itself, under the handle it came with.
+  if (x.unsafeGetTensorImpl() == a.tensor(0).unsafeGetTensorImpl()) return a.self(0);
+  return a.ret(x);
+}
+
 }  // namespace
 
 void RegisterNn(Napi::Env env, Napi::Object e) {
@@ -112,6 +232,7 @@ void RegisterNn(Napi::Env env, Napi::Object e) {
       {"oneHot", OneHot},
       {"setData", SetData},
       {"gradCached", GradCached},
+      {"chain", Chain},
   };
   for (const auto& [name, fn] : fns) Def(env, e, name, fn);
 }

@@ -280,6 +280,8 @@ export interface Native {
   oneHot(x: H, numClasses: number): H;
   setData(t: H, src: H): H;
   gradCached(t: H, cached: Opt<H>): H | null;
+  /** A run of built-in layers in one call (lib/nn/chain.ts writes the codes). */
+  chain(x: H, codes: Float64Array, tensors: Opt<H>[]): H;
 
   // process-wide state
   manualSeed(seed: number | bigint): void;

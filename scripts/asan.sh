@@ -39,7 +39,7 @@ status=0
 if [ $# -gt 0 ]; then
   node node_modules/.bin/mocha --no-config -r ts-node/register --extension ts --timeout 600000 "$@" || status=$?
 else
-  node node_modules/.bin/mocha || status=$?
+  node node_modules/.bin/mocha 'test/**/*.test.ts' || status=$?
 fi
 if [ "${FUZZ_CASES:-20000}" -gt 0 ]; then
   echo "asan: fuzz corpus (${FUZZ_CASES:-20000} cases)"

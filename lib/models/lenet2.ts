@@ -6,6 +6,8 @@
  */
 import { noGrad } from '../autograd';
 import { Conv2d, Linear, MaxPool2d, Module, ReLU, registerModuleClass, Sequential } from '../nn';
+import { FLAT_BATCH, newPlan, runPlan } from '../nn/chain';
+import { planModule } from '../nn/container';
 import { Tensor } from '../tensor';
 
 /** Options of LeNet2: the number of classes the classifier outputs. */
@@ -39,6 +41,13 @@ export class LeNet2 extends Module {
 
   /** Logits for a batch of images (N, 3, 32, 32). */
   override forward(x: Tensor): Tensor {
+    // Both stages in one native call when they are still built-in layers (see nn/chain.ts); a replaced stage (a
+    // custom classifier for fine-tuning, say) runs through its own forward.
+    const plan = newPlan();
+    if (planModule(this.features, plan)) {
+      plan.codes.push(FLAT_BATCH);
+      if (planModule(this.classifier, plan)) return runPlan(x, plan);
+    }
     const features = this.features.call(x);
     return this.classifier.call(features.view(features.size(0), -1));
   }

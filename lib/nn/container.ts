@@ -6,6 +6,7 @@
 import { Tensor } from '../tensor';
 import { ReLU, Softmax } from './activation';
 import { Conv2d } from './conv';
+import { ChainPlan, newPlan, planLayer, runPlan } from './chain';
 import { Dropout } from './dropout';
 import { pyError } from './errors';
 import { Flatten } from './flatten';
@@ -65,9 +66,16 @@ export class Sequential extends Module {
 
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   override forward(input: any): any {
+    // Built-in layers only: one native call for the whole run (see chain.ts).
+    if (input instanceof Tensor && this._modules.size > 0) {
+      const plan = newPlan();
+      if (planModule(this, plan)) return runPlan(input, plan);
+    }
     let x = input;
     let made: Module | null = null;
-    for (const m of this) {
+    // The children map itself, not the generator behind `for (const m of this)` (an object per child per call).
+    for (const m of this._modules.values()) {
+      if (m === null) continue;
       const out = m.call(x);
       // A tensor one built-in layer made and the next has consumed is reachable from nowhere else (the autograd graph
       // holds its own reference where backward needs it): its handle is dropped now, as Python's refcounting would,
@@ -81,4 +89,16 @@ export class Sequential extends Module {
     }
     return x;
   }
+}
+
+/**
+ * Appends the native steps of m to plan: a built-in layer's own, or those of every child of a Sequential (nested ones
+ * too). False when some part must run through its own forward (see chain.ts).
+ */
+export function planModule(m: Module | null, plan: ChainPlan): boolean {
+  if (m === null) return false;
+  // Exactly Sequential: a subclass may override forward.
+  if (m.constructor !== Sequential) return planLayer(m, plan);
+  for (const child of (m as Sequential)._modules.values()) if (child !== null && !planModule(child, plan)) return false;
+  return true;
 }

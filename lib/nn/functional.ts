@@ -16,7 +16,8 @@ export type Reduction = 'none' | 'mean' | 'sum';
 
 /** `_pair(x)`: an int repeated twice, or the given sequence. */
 export function pair(x: IntOrPair): number[] {
-  return typeof x === 'number' ? [x, x] : [...x];
+  // A sequence is given as it is (callers only read it): copying it was an allocation per layer per forward.
+  return typeof x === 'number' ? [x, x] : (x as number[]);
 }
 
 /** _Reduction.get_enum: 'none' 0, 'mean' 1, 'sum' 2. */
