@@ -92,12 +92,12 @@ Napi::Value GradCached(const Args& a) {
 
 // The step codes of chain(); lib/nn/chain.ts writes them (keep the two lists in step).
 enum ChainStep : int {
-  kChainConv2d = 1,      // weight, bias | null; stride h w, padding h w, dilation h w, groups
-  kChainLinear = 2,      // weight, bias | null
-  kChainRelu = 3,        // inplace (0 | 1)
-  kChainMaxPool2d = 4,   // kernel h w, stride h w, padding h w, dilation h w, ceilMode
-  kChainDropout = 5,     // p, training, inplace
-  kChainFlatBatch = 6,   // x.view(x.size(0), -1)
+  kChainConv2d = 1,     // weight, bias | null; stride h w, padding h w, dilation h w, groups
+  kChainLinear = 2,     // weight, bias | null
+  kChainRelu = 3,       // inplace (0 | 1)
+  kChainMaxPool2d = 4,  // kernel h w, stride h w, padding h w, dilation h w, ceilMode
+  kChainDropout = 5,    // p, training, inplace
+  kChainFlatBatch = 6,  // x.view(x.size(0), -1)
 };
 
 // Reads a chain's codes (numbers) and tensors (handles or null) in order, each read checked.

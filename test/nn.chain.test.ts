@@ -107,8 +107,16 @@ function chainCalls(fn: () => void): number {
 
 const img = (): torch.Tensor => rn(20, [2, 3, 19, 19]);
 const cases: Case[] = [
-  ['convolutions, in-place ReLU, padded ceil-mode pooling', 'fb(convs(), rn(20, 2, 3, 19, 19))', () => fb(convs(), img())],
-  ['nested Sequential with dropout while training', 'fb(mlp(), rn(21, 5, 8), seed=9)', () => fb(mlp(), rn(21, [5, 8]), 9)],
+  [
+    'convolutions, in-place ReLU, padded ceil-mode pooling',
+    'fb(convs(), rn(20, 2, 3, 19, 19))',
+    () => fb(convs(), img()),
+  ],
+  [
+    'nested Sequential with dropout while training',
+    'fb(mlp(), rn(21, 5, 8), seed=9)',
+    () => fb(mlp(), rn(21, [5, 8]), 9),
+  ],
   ['dropout in eval mode', 'fb(mlp().eval(), rn(21, 5, 8), seed=9)', () => fb(mlp().eval(), rn(21, [5, 8]), 9)],
   ['a Flatten among them: layer by layer', 'fb(mixed(), rn(22, 2, 3, 8, 8))', () => fb(mixed(), rn(22, [2, 3, 8, 8]))],
   [
@@ -190,7 +198,7 @@ describe('native chains of built-in layers', () => {
       }),
       0,
     );
-    assert.ok((out as unknown as torch.Tensor).min().item() >= 99);
+    assert.ok(Number((out as unknown as torch.Tensor).min().item()) >= 99);
   });
 
   it('a weight replaced between calls is the one used', () => {
