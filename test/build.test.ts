@@ -57,6 +57,31 @@ describe('build: finding libtorch', () => {
     });
   });
 
+  it('LIBTORCH without build-version: the version from the headers, old layout and new', () => {
+    const macros = (v: string): string =>
+      ['MAJOR', 'MINOR', 'PATCH'].map((part, i) => `#define TORCH_VERSION_${part} ${v.split('.')[i]}\n`).join('');
+    const layouts: [string, Record<string, string>][] = [
+      ['1.13.1', { 'torch/csrc/api/include/torch/version.h': macros('1.13.1') }],
+      // Recent releases: the api header only includes the header-only one, which defines the macros.
+      [
+        '2.9.0',
+        {
+          'torch/csrc/api/include/torch/version.h': '#include <torch/headeronly/version.h>\n',
+          'torch/headeronly/version.h': macros('2.9.0'),
+        },
+      ],
+    ];
+    for (const [version, headers] of layouts) {
+      const root = path.join(tmp, `libtorch-${version}`);
+      for (const lib of ['torch', 'torch_cpu', 'c10']) touch(path.join(root, 'lib', `lib${lib}.so`));
+      for (const [file, text] of Object.entries(headers)) touch(path.join(root, 'include', file), text);
+      const r = find({ LIBTORCH: root });
+      assert.equal(r.status, 0, r.stderr);
+      assert.equal(r.json?.version, version);
+      assert.equal(r.json?.flavour, 'cpu');
+    }
+  });
+
   it('LIBTORCH: a folder that is not a libtorch is refused with what was expected', () => {
     const r = find({ LIBTORCH: path.join(tmp, 'nothing') });
     assert.equal(r.status, 1);

@@ -29,9 +29,12 @@ function readIfExists(file) {
   }
 }
 
-// "1.13.1" from torch/csrc/api/include/torch/version.h (TORCH_VERSION_MAJOR/MINOR/PATCH).
+// "1.13.1" from torch/csrc/api/include/torch/version.h (TORCH_VERSION_MAJOR/MINOR/PATCH); recent releases define
+// the macros in torch/headeronly/version.h, which the former only includes.
 function versionFromHeader(includeDir) {
-  const text = readIfExists(path.join(includeDir, 'torch/csrc/api/include/torch/version.h'));
+  const text = ['torch/headeronly/version.h', 'torch/csrc/api/include/torch/version.h']
+    .map((f) => readIfExists(path.join(includeDir, f)))
+    .find((t) => t && /#define TORCH_VERSION_MAJOR/.test(t));
   if (!text) return null;
   const part = (n) => (text.match(new RegExp(`#define TORCH_VERSION_${n} (\\d+)`)) || [])[1];
   const [ma, mi, pa] = [part('MAJOR'), part('MINOR'), part('PATCH')];
