@@ -201,6 +201,21 @@ describe('native chains of built-in layers', () => {
     assert.ok(Number((out as unknown as torch.Tensor).min().item()) >= 99);
   });
 
+  it('a layer with a forward patched onto it runs that forward', () => {
+    const relu = new nn.ReLU();
+    relu.forward = (t: torch.Tensor): torch.Tensor => t.neg();
+    const seq = new nn.Sequential(new nn.Linear(2, 2), relu);
+    const x = torch.ones([1, 2]);
+    let out: torch.Tensor | null = null;
+    assert.equal(
+      chainCalls(() => {
+        out = seq.call(x);
+      }),
+      0,
+    );
+    assert.deepEqual((out as unknown as torch.Tensor).tolist(), (seq.get(0) as torch.nn.Linear).call(x).neg().tolist());
+  });
+
   it('a weight replaced between calls is the one used', () => {
     const seq = new nn.Sequential(new nn.Linear(2, 1, { bias: false }), new nn.ReLU());
     (seq.get(0) as torch.nn.Linear).weight = new nn.Parameter(torch.tensor([[2, 3]], { dtype: 'float32' }));

@@ -62,6 +62,8 @@ function isTensorOrNull(v: unknown): v is Tensor | null {
  * with this, see container.ts).
  */
 export function planLayer(m: Module, plan: ChainPlan): boolean {
+  // A forward or call patched onto the instance is to run as it is.
+  if (Object.hasOwn(m, 'forward') || Object.hasOwn(m, 'call')) return false;
   const { codes, tensors } = plan;
   switch (m.constructor) {
     case Conv2d: {
