@@ -5,8 +5,8 @@
  */
 import { Tensor } from '../tensor';
 import { ReLU, Softmax } from './activation';
-import { Conv2d } from './conv';
 import { ChainPlan, newPlan, planLayer, runPlan } from './chain';
+import { Conv2d } from './conv';
 import { Dropout } from './dropout';
 import { pyError } from './errors';
 import { Flatten } from './flatten';
