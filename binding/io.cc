@@ -308,8 +308,8 @@ struct Segments {
     iov.reserve(arr.Length());
     fromJs.reserve(arr.Length());
     for (uint32_t k = 0; k < arr.Length(); k++) {
-      fromJs.push_back(arr.Get(k).IsTypedArray());
       Napi::Value v = arr.Get(k);
+      fromJs.push_back(v.IsTypedArray());
       if (v.IsTypedArray()) {
         auto ta = v.As<Napi::TypedArray>();
         uint8_t* base = static_cast<uint8_t*>(ta.ArrayBuffer().Data()) + ta.ByteOffset();

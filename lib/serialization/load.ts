@@ -8,7 +8,7 @@ import { TorchError, TorchLoadError, TorchTypeError } from '../errors';
 import { native, NativeTensor } from '../native';
 import { readLegacyCheckpoint } from './legacy-read';
 import { loadError, LoadErrorCode, Where } from './load-errors';
-import { keepsOnCpu, makeRestore, MapLocation } from './map-location';
+import { MapLocation, placement } from './map-location';
 import type { PickleLoadOptions } from './reconstruct';
 import { DEFAULT_MAX_DEPTH } from './revive';
 import { isTorchScript, readTorchScript } from './torchscript-read';
@@ -102,13 +102,7 @@ export function loadBytes(
   const where: Where = { file };
   // A mapLocation function sees the storages' handles, which then are its to keep.
   const owned: NativeTensor[] | undefined = typeof options.mapLocation === 'function' ? undefined : [];
-  const opts = {
-    ...pickleOptions(options),
-    restore: makeRestore(options.mapLocation, where),
-    keepsOnCpu: keepsOnCpu(options.mapLocation),
-    file,
-    owned,
-  };
+  const opts = { ...pickleOptions(options), ...placement(options.mapLocation, where), file, owned };
   try {
     return readFormat(bytes, opts, options, crcChecked);
   } catch (e) {

@@ -61,15 +61,16 @@ function restoreDefault(storage: Tensor, location: string, where: Where): Tensor
 
 /**
  * Where a mapLocation that is not a function sends a storage tagged `location` (checked here, so a wrong option
- * fails before any work); null for a function, which decides storage by storage.
+ * fails before any work).
  */
-function destination(mapLocation: MapLocation | null | undefined): ((location: string) => string) | null {
+function destination(
+  mapLocation: Exclude<MapLocation, (...args: never[]) => unknown> | null | undefined,
+): (location: string) => string {
   if (mapLocation === undefined || mapLocation === null) return (loc) => loc;
   if (typeof mapLocation === 'string' || mapLocation instanceof Device) {
     const to = String(mapLocation);
     return () => to;
   }
-  if (typeof mapLocation === 'function') return null;
   if (mapLocation instanceof Map || typeof mapLocation === 'object') {
     const table = mapLocation instanceof Map ? mapLocation : new Map(Object.entries(mapLocation));
     for (const v of table.values()) {
@@ -82,23 +83,26 @@ function destination(mapLocation: MapLocation | null | undefined): ((location: s
   throw new TorchTypeError('mapLocation must be a string, a Device, a { from: to } object or Map, or a function');
 }
 
-/** Which storage locations a mapLocation leaves on the CPU as they are (restore returns the very same tensor). */
-export function keepsOnCpu(mapLocation: MapLocation | null | undefined): (location: string) => boolean {
-  const to = destination(mapLocation);
-  return to === null ? () => false : (loc) => to(loc) === 'cpu';
+/** Where a file's storages go under a mapLocation option (checked here, so a wrong option fails before any work). */
+export interface Placement {
+  /** Moves one storage to where it belongs. */
+  restore: Restore;
+  /** Which storage locations stay on the CPU as they are (restore returns the very same tensor). */
+  keepsOnCpu: (location: string) => boolean;
 }
 
-/** The restore function for a mapLocation option (checked here, so a wrong option fails before any work). */
-export function makeRestore(mapLocation: MapLocation | null | undefined, where: Where): Restore {
+/** The placement for a mapLocation option. */
+export function placement(mapLocation: MapLocation | null | undefined, where: Where): Placement {
   if (typeof mapLocation === 'function') {
-    return (s, loc) => {
+    const restore: Restore = (s, loc) => {
       const r = mapLocation(s, loc);
       if (r === null || r === undefined) return restoreDefault(s, loc, where);
       if (r instanceof Tensor) return r;
       if (typeof r === 'string' || r instanceof Device) return restoreDefault(s, String(r), where);
       throw new TorchTypeError('mapLocation function must return a Tensor, a location, or null');
     };
+    return { restore, keepsOnCpu: () => false };
   }
-  const to = destination(mapLocation) as (location: string) => string;
-  return (s, loc) => restoreDefault(s, to(loc), where);
+  const to = destination(mapLocation);
+  return { restore: (s, loc) => restoreDefault(s, to(loc), where), keepsOnCpu: (loc) => to(loc) === 'cpu' };
 }

@@ -146,10 +146,8 @@ export function zipLayout(records: readonly RecordToWrite[]): ZipLayout {
     // PyTorch's padding extra field: 'FB', a length, that many 'Z's, so that the data start on a multiple of 64.
     local.u16(EXTRA_PADDING_ID).u16(pad).repeat(PAD_BYTE, pad);
     dataAt.push(local.length);
-    const descriptorStart = local.length;
-    if (r.size > 0)
-      crcFields.push({ record: dataAt.length - 1, descriptor: descriptorStart + 4, central: central.length + 16 });
     if (r.size > 0) {
+      crcFields.push({ record: dataAt.length - 1, descriptor: local.length + 4, central: central.length + 16 });
       if (zip64) local.u32(SIG_DESCRIPTOR).u32(r.crc).u64(r.size).u64(r.size);
       else local.u32(SIG_DESCRIPTOR).u32(r.crc).u32(r.size).u32(r.size);
     }
@@ -173,7 +171,8 @@ export function zipLayout(records: readonly RecordToWrite[]): ZipLayout {
       .u32(Math.min(cursor, ZIP64_MARKER))
       .bytes(name);
     zip64Extra(central, r.size, cursor, r.size);
-    cursor += descriptorStart - headerStart + r.size + (local.length - descriptorStart);
+    // The record in the file: its header and extra fields, its data, its descriptor.
+    cursor += local.length - headerStart + r.size;
   }
   const centralStart = cursor;
   const centralSize = central.length;
